@@ -1,0 +1,26 @@
+using OpenTelemetry.Metrics;
+using Monitoring.Probes;
+using Monitoring.Probes.Alerting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(ProbeMetrics.MeterName));
+builder.Services.AddProblemDetails();
+builder.Services.AddOptions<ProbesOptions>().BindConfiguration("Probes").ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ScenarioRunner>();
+builder.Services.AddSingleton<ProbeMetrics>();
+builder.Services.AddSingleton<NotificationStore>();
+builder.Services.AddHostedService<TrafficGenerator>();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapDefaultEndpoints();
+app.MapScenarios();
+app.MapAlertmanagerWebhook();
+app.MapGet("/", () => TypedResults.Redirect("/scenarios"));
+
+app.Run();

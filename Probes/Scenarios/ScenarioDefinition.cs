@@ -1,0 +1,22 @@
+namespace Monitoring.Probes;
+
+/// <summary>A numeric parameter of a scenario, with its allowed range.</summary>
+/// <param name="Name">The JSON property name.</param>
+/// <param name="Minimum">The smallest allowed value.</param>
+/// <param name="Maximum">The largest allowed value.</param>
+/// <param name="Default">The value used when the request omits it.</param>
+/// <param name="Description">What it controls.</param>
+public sealed record ScenarioParameter(string Name, double Minimum, double Maximum, double Default, string Description);
+
+/// <summary>A named fault the Probes service can inject.</summary>
+/// <param name="Name">The name used in <c>POST /scenarios/{name}</c>.</param>
+/// <param name="Description">What it does and which alert it should trigger.</param>
+/// <param name="Parameters">Its parameters.</param>
+public sealed record ScenarioDefinition(string Name, string Description, IReadOnlyList<ScenarioParameter> Parameters);
+
+/// <summary>A scenario that is running.</summary>
+/// <param name="Name">The scenario's name.</param>
+/// <param name="Parameters">Every parameter's effective value.</param>
+/// <param name="StartedAt">When it started.</param>
+/// <param name="EndsAt">When it stops by itself.</param>
+public sealed record ActiveScenario(string Name, IReadOnlyDictionary<string, double> Parameters, DateTimeOffset StartedAt, DateTimeOffset EndsAt);

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Builds the project's local images with Podman on a machine with no container registry:
+#   localhost/monitoring/debian-base   debootstrap'ed Debian 12 (minbase), the base of everything else
+#   localhost/monitoring/prometheus    Debian's prometheus (+ promtool), shaped like prom/prometheus
+#   localhost/monitoring/alertmanager  Debian's prometheus-alertmanager (+ amtool), shaped like prom/alertmanager
+#   localhost/monitoring/node-exporter Debian's prometheus-node-exporter, shaped like prom/node-exporter
+#   localhost/monitoring/dotnet-runtime the ASP.NET Core runtime copied from this machine's dotnet
+#   localhost/monitoring/probes        the Probes service (always rebuilt: it is this repo's code)
+# Tags are the ones AppHost/Monitoring/LocalImageTags.cs pins. Images that exist are skipped.
+# Usage: eng/images/build.sh [--no-probes]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+# shellcheck source=../env.sh
+source "$repo/eng/env.sh"
+
+# Keep in step with AppHost/Monitoring/LocalImageTags.cs.
+BASE=localhost/monitoring/debian-base:bookworm
+declare -A DEBIAN_PACKAGE=([prometheus]=prometheus [alertmanager]=prometheus-alertmanager [node-exporter]=prometheus-node-exporter)
+declare -A UPSTREAM_VERSION=([prometheus]=2.42.0 [alertmanager]=0.25.0 [node-exporter]=1.5.0)
+
+build_probes=1
+[ "${1:-}" = "--no-probes" ] && build_probes=0
+
+log() { printf 'images: %s\n' "$*"; }
+exists() { podman image exists "$1"; }
+
+apt_mirror() {
+  # The Debian mirror this machine's apt uses (deb822 or one-line format); debootstrap needs it.
+  local uri
+  uri=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)
+  [ -n "$uri" ] || uri=$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)
+  echo "${uri:-http://deb.debian.org/debian}"
+}
+
+build_base() {
+  if exists "$BASE"; then log "$BASE exists"; return; fi
+  local dir; dir=$(mktemp -d)
+  log "debootstrap bookworm into $dir (about 30 s)"
+  debootstrap --variant=minbase bookworm "$dir" "$(apt_mirror)" >/dev/null
+  tar -C "$dir" -c . | podman import --change 'CMD ["/bin/bash"]' - "$BASE" >/dev/null
+  rm -rf "$dir"
+  log "built $BASE"
+}
+
+build_component() {
+  local name=$1 tag="localhost/monitoring/$1:${UPSTREAM_VERSION[$1]}"
+  if exists "$tag"; then log "$tag exists"; return; fi
+  local version
+  version=$(apt-cache madison "${DEBIAN_PACKAGE[$name]}" | awk -F'|' '{gsub(/ /,"",$2); print $2}' | grep -E "^${UPSTREAM_VERSION[$name]//./\\.}" | head -n1 || true)
+  if [ -z "$version" ]; then
+    echo "images: Debian has no ${DEBIAN_PACKAGE[$name]} ${UPSTREAM_VERSION[$name]}* (run 'apt-get update'?)" >&2
+    exit 1
+  fi
+  log "building $tag from ${DEBIAN_PACKAGE[$name]}=$version"
+  podman build --network=host -q --build-arg "BASE=$BASE" --build-arg "VERSION=$version" -t "$tag" "$here/$name" >/dev/null
+}
+
+build_probes_image() {
+  local runtime_version dotnet_root ctx
+  dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
+  runtime_version=$(ls "$dotnet_root/shared/Microsoft.AspNetCore.App" | sort -V | tail -n1)
+  local runtime="localhost/monitoring/dotnet-runtime:$runtime_version"
+  if exists "$runtime"; then log "$runtime exists"; else
+    ctx=$(mktemp -d); mkdir -p "$ctx/dotnet/shared" "$ctx/dotnet/host"
+    cp "$here/dotnet-runtime/Containerfile" "$ctx/"
+    cp "$dotnet_root/dotnet" "$ctx/dotnet/"
+    cp -r "$dotnet_root/host/fxr" "$ctx/dotnet/host/"
+    local netcore; netcore=$(ls "$dotnet_root/shared/Microsoft.NETCore.App" | grep -Fx "$runtime_version" || ls "$dotnet_root/shared/Microsoft.NETCore.App" | sort -V | tail -n1)
+    mkdir -p "$ctx/dotnet/shared/Microsoft.NETCore.App" "$ctx/dotnet/shared/Microsoft.AspNetCore.App"
+    cp -r "$dotnet_root/shared/Microsoft.NETCore.App/$netcore" "$ctx/dotnet/shared/Microsoft.NETCore.App/"
+    cp -r "$dotnet_root/shared/Microsoft.AspNetCore.App/$runtime_version" "$ctx/dotnet/shared/Microsoft.AspNetCore.App/"
+    log "building $runtime"
+    podman build --network=host -q --build-arg "BASE=$BASE" -t "$runtime" "$ctx" >/dev/null
+    rm -rf "$ctx"
+  fi
+  ctx=$(mktemp -d)
+  cp "$here/probes/Containerfile" "$ctx/"
+  log "publishing Probes"
+  dotnet publish "$repo/Probes/Probes.csproj" -c Release -o "$ctx/app" --nologo -v quiet -p:UseAppHost=false >/dev/null
+  podman build --network=host -q --build-arg "BASE=$runtime" -t localhost/monitoring/probes:dev "$ctx" >/dev/null
+  rm -rf "$ctx"
+  log "built localhost/monitoring/probes:dev"
+}
+
+build_base
+for c in prometheus alertmanager node-exporter; do build_component "$c"; done
+[ $build_probes -eq 1 ] && build_probes_image
+log "done"
