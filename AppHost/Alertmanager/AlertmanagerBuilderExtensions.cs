@@ -1,0 +1,106 @@
+using Monitoring.AppHost;
+
+namespace Aspire.Hosting;
+
+/// <summary>Adds Alertmanager to the application model and wires its receivers.</summary>
+public static class AlertmanagerBuilderExtensions
+{
+    private const string ConfigMountPath = "/etc/alertmanager";
+    private const string ConfigFileName = "alertmanager.yml";
+    private const string DataMountPath = "/alertmanager";
+
+    /// <summary>
+    /// Adds an Alertmanager container (single instance: clustering off). It runs the checked-in configuration with the
+    /// webhook URLs of this run filled in (see <see cref="WithWebhookReceiver{T}"/>); readiness (<c>/-/ready</c>) is the health check.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The resource name.</param>
+    /// <param name="configDirectory">The folder holding <c>alertmanager.yml</c> (and any templates).</param>
+    /// <param name="port">The host port of the UI and API; random when not given.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<AlertmanagerResource> AddAlertmanager(
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, string configDirectory, int? port = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(configDirectory);
+
+        var resource = new AlertmanagerResource(name, GeneratedFiles.ReserveDirectory(builder, name))
+        {
+            ConfigDirectory = Path.GetFullPath(configDirectory),
+        };
+        builder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
+        {
+            AlertmanagerConfigFile.Load(resource.ConfigFilePath());
+            return Task.CompletedTask;
+        });
+
+        return builder.AddResource(resource)
+            .WithImage(AlertmanagerContainerImageTags.Image, AlertmanagerContainerImageTags.Tag)
+            .WithImageRegistry(AlertmanagerContainerImageTags.Registry)
+            .WithHttpEndpoint(port: port, targetPort: AlertmanagerResource.HttpPort, name: AlertmanagerResource.PrimaryEndpointName)
+            .WithBindMount(resource.ConfigDirectory, ConfigMountPath, isReadOnly: true)
+            .WithBindMount(resource.GeneratedDirectory, GeneratedFiles.ContainerPath, isReadOnly: true)
+            .WithArgs(
+                $"--config.file={GeneratedFiles.ContainerPath}/{ConfigFileName}",
+                $"--storage.path={DataMountPath}",
+                // One instance: no gossip port, and readiness does not wait for a cluster to settle.
+                "--cluster.listen-address=")
+            .WithHttpHealthCheck("/-/ready", endpointName: AlertmanagerResource.PrimaryEndpointName)
+            .WithUrlForEndpoint(AlertmanagerResource.PrimaryEndpointName, url => url.DisplayText = "Alertmanager")
+            .OnBeforeResourceStarted((alertmanager, _, ct) => WriteConfigAsync(alertmanager, ct));
+    }
+
+    /// <summary>Keeps silences and the notification log in a named volume, so they survive restarts.</summary>
+    /// <param name="builder">The Alertmanager resource builder.</param>
+    /// <param name="name">The volume name; generated from the application and resource names when not given.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<AlertmanagerResource> WithDataVolume(this IResourceBuilder<AlertmanagerResource> builder, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithVolume(name ?? VolumeNameGenerator.Generate(builder, "data"), DataMountPath);
+    }
+
+    /// <summary>
+    /// Points a receiver of <c>alertmanager.yml</c> at a webhook served by another resource; the URL is resolved as
+    /// Alertmanager's container sees that resource, so random ports work.
+    /// </summary>
+    /// <typeparam name="T">The webhook owner's resource type.</typeparam>
+    /// <param name="builder">The Alertmanager resource builder.</param>
+    /// <param name="receiver">The receiver's name in <c>alertmanager.yml</c>; it must have a <c>webhook_configs</c> entry.</param>
+    /// <param name="target">The resource serving the webhook.</param>
+    /// <param name="path">The webhook's path.</param>
+    /// <param name="endpointName">The target's endpoint.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<AlertmanagerResource> WithWebhookReceiver<T>(
+        this IResourceBuilder<AlertmanagerResource> builder, string receiver, IResourceBuilder<T> target, string path, string endpointName = "http")
+        where T : IResourceWithEndpoints
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(receiver);
+        ArgumentNullException.ThrowIfNull(target);
+
+        var endpoint = target.GetEndpoint(endpointName, KnownNetworkIdentifiers.DefaultAspireContainerNetwork);
+        return builder
+            .WithAnnotation(new WebhookReceiverAnnotation(receiver, endpoint, path))
+            // Tells the orchestrator this container reaches the target (see PrometheusBuilderExtensions.WithScrapeTarget).
+            .WithEnvironment($"WEBHOOK_{receiver.Replace('-', '_').ToUpperInvariant()}_URL", ReferenceExpression.Create($"{endpoint}{path}"))
+            .WithReferenceRelationship(target.Resource);
+    }
+
+    internal static string ConfigFilePath(this AlertmanagerResource resource) => Path.Combine(resource.ConfigDirectory, ConfigFileName);
+
+    private static async Task WriteConfigAsync(AlertmanagerResource alertmanager, CancellationToken cancellationToken)
+    {
+        var context = new ValueProviderContext { Caller = alertmanager, Network = KnownNetworkIdentifiers.DefaultAspireContainerNetwork };
+        var urls = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var webhook in alertmanager.Annotations.OfType<WebhookReceiverAnnotation>())
+        {
+            urls[webhook.Receiver] = await webhook.Endpoint.GetValueAsync(context, cancellationToken).ConfigureAwait(false) + webhook.Path;
+        }
+
+        var config = AlertmanagerConfigFile.Load(alertmanager.ConfigFilePath());
+        await GeneratedFiles.WriteAtomicallyAsync(
+            Path.Combine(alertmanager.GeneratedDirectory, ConfigFileName), config.WithWebhookUrls(urls), cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,40 @@
+
+namespace Aspire.Hosting;
+
+/// <summary>Adds a node-exporter to the application model.</summary>
+public static class NodeExporterBuilderExtensions
+{
+    private const string HostRootMountPath = "/host";
+
+    /// <summary>Adds a node-exporter container; its <c>/metrics</c> endpoint is the health check.</summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The resource name.</param>
+    /// <param name="port">The host port; random when not given.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NodeExporterResource> AddNodeExporter(this IDistributedApplicationBuilder builder, [ResourceName] string name, int? port = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+
+        return builder.AddResource(new NodeExporterResource(name))
+            .WithImage(NodeExporterContainerImageTags.Image, NodeExporterContainerImageTags.Tag)
+            .WithImageRegistry(NodeExporterContainerImageTags.Registry)
+            .WithHttpEndpoint(port: port, targetPort: NodeExporterResource.HttpPort, name: NodeExporterResource.PrimaryEndpointName)
+            .WithHttpHealthCheck("/metrics", endpointName: NodeExporterResource.PrimaryEndpointName);
+    }
+
+    /// <summary>
+    /// On a Linux host, mounts the host's root filesystem read-only at <c>/host</c> and points the exporter at it, so
+    /// disk metrics describe the host rather than the container. Elsewhere (Docker Desktop on macOS or Windows) the
+    /// host's root is not shareable; the exporter then reports the container runtime's virtual machine.
+    /// </summary>
+    /// <param name="builder">The node-exporter resource builder.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<NodeExporterResource> WithHostFilesystem(this IResourceBuilder<NodeExporterResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return OperatingSystem.IsLinux()
+            ? builder.WithBindMount("/", HostRootMountPath, isReadOnly: true).WithArgs($"--path.rootfs={HostRootMountPath}")
+            : builder;
+    }
+}

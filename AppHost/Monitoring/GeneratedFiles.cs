@@ -1,0 +1,66 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Monitoring.AppHost;
+
+/// <summary>
+/// A per-run folder for the files the AppHost writes from the model at start (Prometheus <c>file_sd</c> targets,
+/// an Alertmanager config with the run's webhook URL), bind-mounted read-only into a container at <see cref="ContainerPath"/>.
+/// Checked-in provisioning files are never written; the folder is deleted when the AppHost stops.
+/// </summary>
+internal static class GeneratedFiles
+{
+    /// <summary>Where the folder appears inside the container.</summary>
+    public const string ContainerPath = "/aspire";
+
+    /// <summary>
+    /// Names a fresh folder for one resource of one run; it is created when the application starts (a model that is
+    /// only built leaves nothing behind) and deleted when it stops.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="resourceName">The resource the files are for.</param>
+    /// <returns>The folder's path on the host.</returns>
+    public static string ReserveDirectory(IDistributedApplicationBuilder builder, string resourceName)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "aspire-monitoring", $"{resourceName}-{Guid.NewGuid():n}");
+        builder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
+        {
+            Directory.CreateDirectory(path);
+            return Task.CompletedTask;
+        });
+        builder.Services.AddSingleton<IHostedService>(new Cleanup(path));
+        return path;
+    }
+
+    /// <summary>Writes a file so a reader never sees it half-written (write aside, then rename).</summary>
+    /// <param name="path">The file's path.</param>
+    /// <param name="content">Its text.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the file is in place.</returns>
+    public static async Task WriteAtomicallyAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        await File.WriteAllTextAsync(temporary, content, cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private sealed class Cleanup(string path) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: a temp folder left behind is harmless.
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.RegularExpressions;
+
+namespace Monitoring.AppHost;
+
+/// <summary>Where the container images come from.</summary>
+public enum ImageSource
+{
+    /// <summary>The official, pinned images from their public registries (what a laptop with Docker or Podman pulls).</summary>
+    Official,
+
+    /// <summary>The project's own images, built from Debian packages by <c>eng/images/build.sh</c>; no registry is needed.</summary>
+    Local,
+}
+
+/// <summary>How the Probes service runs.</summary>
+public enum ProbesHosting
+{
+    /// <summary>As a .NET project on the host (the default: debuggable with F5).</summary>
+    Project,
+
+    /// <summary>
+    /// As the container <c>localhost/monitoring/probes:dev</c>, so Prometheus and Alertmanager reach it container to container;
+    /// used where containers cannot reach host processes (see docs/setup.md).
+    /// </summary>
+    Container,
+}
+
+/// <summary>The stack's settings, bound from the <c>Monitoring</c> configuration section.</summary>
+public sealed partial class MonitoringOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Monitoring";
+
+    /// <summary>Where container images come from (<c>Monitoring:ImageSource</c>).</summary>
+    public ImageSource ImageSource { get; set; } = ImageSource.Official;
+
+    /// <summary>How Probes runs (<c>Monitoring:ProbesHosting</c>).</summary>
+    public ProbesHosting ProbesHosting { get; set; } = ProbesHosting.Project;
+
+    /// <summary>Components switched on or off by name (<c>Monitoring:Components:node-exporter=false</c>); all are on unless set.</summary>
+    public Dictionary<string, bool> Components { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Prometheus' scrape interval, a Prometheus duration (<c>Monitoring:ScrapeInterval</c>); tests shorten it.</summary>
+    public string ScrapeInterval { get; set; } = DefaultInterval;
+
+    /// <summary>Prometheus' rule evaluation interval (<c>Monitoring:EvaluationInterval</c>).</summary>
+    public string EvaluationInterval { get; set; } = DefaultInterval;
+
+    /// <summary>The provisioning folder (<c>Monitoring:ProvisioningDirectory</c>); defaults to <c>provisioning/</c> beside the AppHost.</summary>
+    public string? ProvisioningDirectory { get; set; }
+
+    /// <summary>The interval in the checked-in <c>prometheus.yml</c>.</summary>
+    public const string DefaultInterval = "15s";
+
+    /// <summary>Whether a component is on.</summary>
+    /// <param name="component">Its resource name.</param>
+    /// <returns><see langword="true"/> unless switched off.</returns>
+    public bool IsEnabled(string component) => !Components.TryGetValue(component, out var enabled) || enabled;
+
+    /// <summary>Checks the values that binding cannot, naming the setting at fault.</summary>
+    /// <exception cref="InvalidOperationException">A value is out of shape.</exception>
+    public void Validate()
+    {
+        foreach (var (key, value) in new[] { (nameof(ScrapeInterval), ScrapeInterval), (nameof(EvaluationInterval), EvaluationInterval) })
+        {
+            if (!IsPrometheusDuration(value))
+            {
+                throw new InvalidOperationException(
+                    $"Configuration '{SectionName}:{key}' is '{value}': it must be a Prometheus duration such as 15s, 1m or 500ms.");
+            }
+        }
+    }
+
+    /// <summary>Whether a string is a Prometheus duration (<c>15s</c>, <c>1h30m</c>, <c>15d</c>).</summary>
+    /// <param name="value">The string.</param>
+    /// <returns><see langword="true"/> when it is.</returns>
+    public static bool IsPrometheusDuration(string? value) => value is not null && DurationPattern().IsMatch(value);
+
+    [GeneratedRegex(@"^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$")]
+    private static partial Regex DurationPattern();
+}

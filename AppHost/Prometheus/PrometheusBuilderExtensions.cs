@@ -1,0 +1,213 @@
+using System.Text.Json;
+using Monitoring.AppHost;
+
+namespace Aspire.Hosting;
+
+/// <summary>Adds Prometheus to the application model and wires what it scrapes.</summary>
+public static class PrometheusBuilderExtensions
+{
+    private const string ConfigMountPath = "/etc/prometheus";
+    private const string ConfigFileName = "prometheus.yml";
+    private const string DataMountPath = "/prometheus";
+    private const string DefaultRetention = "15d";
+    private static readonly TimeSpan s_endpointResolutionTimeout = TimeSpan.FromMinutes(2);
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+
+    /// <summary>
+    /// Adds a Prometheus container that reads the checked-in configuration folder (mounted read-only at
+    /// <c>/etc/prometheus</c>) and scrapes the targets the AppHost writes from the model to <c>/aspire/targets/</c>.
+    /// The lifecycle API (<c>/-/reload</c>) is on; readiness (<c>/-/ready</c>) is the health check.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The resource name.</param>
+    /// <param name="configDirectory">The folder holding <c>prometheus.yml</c> and its rule files.</param>
+    /// <param name="retention">How long samples are kept (<c>--storage.tsdb.retention.time</c>); a parameter named
+    /// <c>{name}-retention</c> with default <c>15d</c> when not given.</param>
+    /// <param name="port">The host port of the UI and API; random when not given.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<PrometheusResource> AddPrometheus(
+        this IDistributedApplicationBuilder builder,
+        [ResourceName] string name,
+        string configDirectory,
+        IResourceBuilder<ParameterResource>? retention = null,
+        int? port = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(configDirectory);
+
+        retention ??= builder.AddParameter($"{name}-retention", DefaultRetention);
+        var resource = new PrometheusResource(name, GeneratedFiles.ReserveDirectory(builder, name))
+        {
+            ConfigDirectory = Path.GetFullPath(configDirectory),
+        };
+
+        builder.Eventing.Subscribe<BeforeStartEvent>(async (_, ct) =>
+        {
+            var value = await retention.Resource.GetValueAsync(ct).ConfigureAwait(false);
+            if (!MonitoringOptions.IsPrometheusDuration(value))
+            {
+                throw new DistributedApplicationException(
+                    $"Parameter '{retention.Resource.Name}' is '{value}': it must be a Prometheus duration such as 15d or 12h.");
+            }
+
+            PrometheusConfigFile.Load(resource.ConfigFilePath());
+        });
+
+        return builder.AddResource(resource)
+            .WithImage(PrometheusContainerImageTags.Image, PrometheusContainerImageTags.Tag)
+            .WithImageRegistry(PrometheusContainerImageTags.Registry)
+            .WithHttpEndpoint(port: port, targetPort: PrometheusResource.HttpPort, name: PrometheusResource.PrimaryEndpointName)
+            .WithBindMount(resource.ConfigDirectory, ConfigMountPath, isReadOnly: true)
+            .WithBindMount(resource.GeneratedDirectory, GeneratedFiles.ContainerPath, isReadOnly: true)
+            .WithArgs(context =>
+            {
+                context.Args.Add($"--config.file={ConfigFileInContainer(resource)}");
+                context.Args.Add($"--storage.tsdb.path={DataMountPath}");
+                context.Args.Add(ReferenceExpression.Create($"--storage.tsdb.retention.time={retention.Resource}"));
+                context.Args.Add("--web.enable-lifecycle");
+            })
+            .WithHttpHealthCheck("/-/ready", endpointName: PrometheusResource.PrimaryEndpointName)
+            .WithUrlForEndpoint(PrometheusResource.PrimaryEndpointName, url => url.DisplayText = "Prometheus")
+            .OnBeforeResourceStarted((prometheus, _, ct) => WriteGeneratedFilesAsync(prometheus, ct));
+    }
+
+    /// <summary>Keeps the samples in a named volume, so they survive restarts of the container and of the AppHost.</summary>
+    /// <param name="builder">The Prometheus resource builder.</param>
+    /// <param name="name">The volume name; generated from the application and resource names when not given.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<PrometheusResource> WithDataVolume(this IResourceBuilder<PrometheusResource> builder, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithVolume(name ?? VolumeNameGenerator.Generate(builder, "data"), DataMountPath);
+    }
+
+    /// <summary>
+    /// Runs Prometheus with other global scrape and evaluation intervals than the checked-in file's; the AppHost then
+    /// writes a copy of the file with those intervals and points Prometheus at it. Tests use this to fire alerts sooner.
+    /// </summary>
+    /// <param name="builder">The Prometheus resource builder.</param>
+    /// <param name="scrapeInterval">The scrape interval, a Prometheus duration.</param>
+    /// <param name="evaluationInterval">The rule evaluation interval, a Prometheus duration.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<PrometheusResource> WithIntervals(
+        this IResourceBuilder<PrometheusResource> builder, string scrapeInterval, string evaluationInterval)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var (argument, value) in new[] { (nameof(scrapeInterval), scrapeInterval), (nameof(evaluationInterval), evaluationInterval) })
+        {
+            if (!MonitoringOptions.IsPrometheusDuration(value))
+            {
+                throw new ArgumentException($"'{value}' is not a Prometheus duration such as 15s or 1m.", argument);
+            }
+        }
+
+        builder.Resource.ScrapeInterval = scrapeInterval;
+        builder.Resource.EvaluationInterval = evaluationInterval;
+        return builder;
+    }
+
+    /// <summary>
+    /// Has Prometheus scrape an endpoint of another resource under a job of <c>prometheus.yml</c>. The target's
+    /// address is resolved as Prometheus' container sees it (another container by its network alias, a host process
+    /// through Aspire's container tunnel), so random ports work.
+    /// </summary>
+    /// <typeparam name="T">The target's resource type.</typeparam>
+    /// <param name="builder">The Prometheus resource builder.</param>
+    /// <param name="job">The job name in <c>prometheus.yml</c>; its <c>file_sd_configs</c> reads <c>/aspire/targets/{job}.json</c>.</param>
+    /// <param name="target">The scraped resource.</param>
+    /// <param name="endpointName">The scraped endpoint of the target.</param>
+    /// <param name="metricsPath">The path of the metrics.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<PrometheusResource> WithScrapeTarget<T>(
+        this IResourceBuilder<PrometheusResource> builder,
+        string job,
+        IResourceBuilder<T> target,
+        string endpointName = "http",
+        string metricsPath = "/metrics")
+        where T : IResourceWithEndpoints
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(job);
+        ArgumentNullException.ThrowIfNull(target);
+
+        var endpoint = target.GetEndpoint(endpointName, KnownNetworkIdentifiers.DefaultAspireContainerNetwork);
+        return builder
+            .WithAnnotation(new ScrapeTargetAnnotation(job, endpoint, metricsPath))
+            // The variable is informational inside the container, but it is how the orchestrator learns that this
+            // container reaches the target (and sets up the container-to-host tunnel when the target is a host process).
+            .WithEnvironment($"SCRAPE_TARGET_{EnvironmentName(job)}_{EnvironmentName(target.Resource.Name)}", endpoint.Property(EndpointProperty.HostAndPort))
+            .WithReferenceRelationship(target.Resource);
+    }
+
+    /// <summary>The full path of the checked-in configuration file.</summary>
+    /// <param name="resource">The Prometheus resource.</param>
+    /// <returns>The path.</returns>
+    internal static string ConfigFilePath(this PrometheusResource resource) => Path.Combine(resource.ConfigDirectory, ConfigFileName);
+
+    /// <summary>Whether the run needs a generated copy of the configuration (its intervals differ from the file's).</summary>
+    /// <param name="resource">The Prometheus resource.</param>
+    /// <returns><see langword="true"/> when Prometheus reads <c>/aspire/prometheus.yml</c>.</returns>
+    internal static bool UsesGeneratedConfig(this PrometheusResource resource)
+    {
+        var file = PrometheusConfigFile.Load(resource.ConfigFilePath());
+        return file.ScrapeInterval != resource.ScrapeInterval || file.EvaluationInterval != resource.EvaluationInterval;
+    }
+
+    private static string ConfigFileInContainer(PrometheusResource resource) => resource.UsesGeneratedConfig()
+        ? $"{GeneratedFiles.ContainerPath}/{ConfigFileName}"
+        : $"{ConfigMountPath}/{ConfigFileName}";
+
+    private static string EnvironmentName(string name) => name.Replace('-', '_').ToUpperInvariant();
+
+    /// <summary>Writes <c>targets/{job}.json</c> for every job (an empty list for a job with no target) and, when needed, the configuration copy.</summary>
+    private static async Task WriteGeneratedFilesAsync(PrometheusResource prometheus, CancellationToken cancellationToken)
+    {
+        var config = PrometheusConfigFile.Load(prometheus.ConfigFilePath());
+        var context = new ValueProviderContext { Caller = prometheus, Network = KnownNetworkIdentifiers.DefaultAspireContainerNetwork };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(s_endpointResolutionTimeout);
+
+        var files = config.GeneratedTargetFiles.ToDictionary(f => f, _ => new List<object>(), StringComparer.Ordinal);
+        foreach (var target in prometheus.Annotations.OfType<ScrapeTargetAnnotation>())
+        {
+            string? address;
+            try
+            {
+                address = await target.Endpoint.Property(EndpointProperty.HostAndPort).GetValueAsync(context, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new DistributedApplicationException(
+                    $"The address of '{target.Endpoint.Resource.Name}' as seen from the '{prometheus.Name}' container was not allocated within " +
+                    $"{s_endpointResolutionTimeout.TotalSeconds:0} s; see docs/troubleshooting.md (container to host).");
+            }
+
+            var file = $"{target.Job}.json";
+            if (!files.TryGetValue(file, out var groups))
+            {
+                throw new DistributedApplicationException(
+                    $"{config.Path}: no scrape job reads {PrometheusConfigFile.TargetsDirectory}{file}, so the target '{target.Endpoint.Resource.Name}' would never be scraped.");
+            }
+
+            groups.Add(new
+            {
+                targets = new[] { address },
+                labels = new Dictionary<string, string> { ["__metrics_path__"] = target.MetricsPath, ["aspire_resource"] = target.Endpoint.Resource.Name },
+            });
+        }
+
+        foreach (var (file, groups) in files)
+        {
+            await GeneratedFiles.WriteAtomicallyAsync(
+                Path.Combine(prometheus.GeneratedDirectory, "targets", file), JsonSerializer.Serialize(groups, s_json), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (prometheus.UsesGeneratedConfig())
+        {
+            await GeneratedFiles.WriteAtomicallyAsync(
+                Path.Combine(prometheus.GeneratedDirectory, ConfigFileName),
+                config.WithIntervals(prometheus.ScrapeInterval, prometheus.EvaluationInterval), cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
