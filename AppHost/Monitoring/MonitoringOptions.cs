@@ -74,7 +74,33 @@ public sealed partial class MonitoringOptions
     /// <summary>Whether a string is a Prometheus duration (<c>15s</c>, <c>1h30m</c>, <c>15d</c>).</summary>
     /// <param name="value">The string.</param>
     /// <returns><see langword="true"/> when it is.</returns>
-    public static bool IsPrometheusDuration(string? value) => value is not null && DurationPattern().IsMatch(value);
+    public static bool IsPrometheusDuration(string? value) => TryParsePrometheusDuration(value, out _);
+
+    /// <summary>Parses a Prometheus duration (<c>15s</c>, <c>1h30m</c>, <c>500ms</c>).</summary>
+    /// <param name="value">The string.</param>
+    /// <param name="duration">The duration.</param>
+    /// <returns>Whether it is one (a bare <c>0</c> or an empty string is not).</returns>
+    public static bool TryParsePrometheusDuration(string? value, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        var match = value is null ? Match.Empty : DurationPattern().Match(value);
+        if (!match.Success || value!.Length == 0)
+        {
+            return false;
+        }
+
+        double[] unitSeconds = [365 * 86400, 7 * 86400, 86400, 3600, 60, 1, 0.001];
+        for (var i = 0; i < unitSeconds.Length; i++)
+        {
+            var group = match.Groups[(2 * i) + 2];
+            if (group.Success)
+            {
+                duration += TimeSpan.FromSeconds(long.Parse(group.Value, System.Globalization.CultureInfo.InvariantCulture) * unitSeconds[i]);
+            }
+        }
+
+        return true;
+    }
 
     [GeneratedRegex(@"^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$")]
     private static partial Regex DurationPattern();

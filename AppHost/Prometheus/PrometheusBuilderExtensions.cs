@@ -36,7 +36,8 @@ public static class PrometheusBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(configDirectory);
 
-        retention ??= builder.AddParameter($"{name}-retention", DefaultRetention);
+        retention ??= builder.AddParameter($"{name}-retention", new ValueParameterDefault(DefaultRetention))
+            .WithDescription("How long Prometheus keeps samples (--storage.tsdb.retention.time), e.g. 15d or 12h.");
         var resource = new PrometheusResource(name, GeneratedFiles.ReserveDirectory(builder, name))
         {
             ConfigDirectory = Path.GetFullPath(configDirectory),

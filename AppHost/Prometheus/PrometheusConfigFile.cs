@@ -34,7 +34,10 @@ internal sealed class PrometheusConfigFile : YamlConfigFile
     /// <exception cref="InvalidOperationException">It is missing, not YAML, or not a mapping; the message names the file and line.</exception>
     public static PrometheusConfigFile Load(string path) => new(path);
 
-    /// <summary>The configuration with other global intervals, everything else unchanged.</summary>
+    /// <summary>
+    /// The configuration with other global intervals, everything else unchanged except <c>scrape_timeout</c>, which is
+    /// lowered to the scrape interval when it is longer (Prometheus rejects a timeout longer than the interval).
+    /// </summary>
     /// <param name="scrapeInterval">The scrape interval.</param>
     /// <param name="evaluationInterval">The evaluation interval.</param>
     /// <returns>The YAML text.</returns>
@@ -49,6 +52,13 @@ internal sealed class PrometheusConfigFile : YamlConfigFile
 
         global.Children[new YamlScalarNode("scrape_interval")] = new YamlScalarNode(scrapeInterval);
         global.Children[new YamlScalarNode("evaluation_interval")] = new YamlScalarNode(evaluationInterval);
+        if (MonitoringOptions.TryParsePrometheusDuration(GlobalValue("scrape_timeout"), out var timeout)
+            && MonitoringOptions.TryParsePrometheusDuration(scrapeInterval, out var interval)
+            && timeout > interval)
+        {
+            global.Children[new YamlScalarNode("scrape_timeout")] = new YamlScalarNode(scrapeInterval);
+        }
+
         return Render($"with scrape_interval {scrapeInterval} and evaluation_interval {evaluationInterval}");
     }
 

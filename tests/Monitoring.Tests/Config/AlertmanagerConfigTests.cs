@@ -1,0 +1,57 @@
+using Monitoring.AppHost;
+using Monitoring.Tests.Infrastructure;
+
+namespace Monitoring.Tests.Config;
+
+/// <summary>The checked-in Alertmanager configuration and the copy the AppHost renders, checked by amtool.</summary>
+public class AlertmanagerConfigTests
+{
+    private static readonly string s_source = Repo.Path("provisioning", "alertmanager", "alertmanager.yml");
+
+    [Fact]
+    public void Amtool_accepts_alertmanager_yml()
+    {
+        ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
+
+        var (exitCode, output) = ContainerHost.RunTool(ContainerHost.AlertmanagerImage, "amtool", ["check-config", "/etc/alertmanager/alertmanager.yml"],
+            new Dictionary<string, string> { [Repo.Path("provisioning", "alertmanager")] = "/etc/alertmanager" });
+
+        Assert.True(exitCode == 0, output);
+    }
+
+    [Fact]
+    public void Amtool_accepts_the_rendered_copy_which_carries_the_runs_webhook_url()
+    {
+        ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
+        using var generated = new ReadableTempDirectory();
+        const string url = "http://probes.dev.internal:8080/alertmanager/webhook";
+        var copy = generated.Write("alertmanager.yml", AlertmanagerConfigFile.Load(s_source).WithWebhookUrls(new Dictionary<string, string> { ["probes"] = url }));
+
+        var (exitCode, output) = ContainerHost.RunTool(ContainerHost.AlertmanagerImage, "amtool", ["check-config", "/aspire/alertmanager.yml"],
+            new Dictionary<string, string> { [generated.Path] = "/aspire" });
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains(url, File.ReadAllText(copy));
+    }
+
+    [Fact]
+    public void Rendering_a_receiver_the_file_lacks_names_the_file()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+            AlertmanagerConfigFile.Load(s_source).WithWebhookUrls(new Dictionary<string, string> { ["pager"] = "http://x/" }));
+
+        Assert.Contains(s_source, ex.Message);
+        Assert.Contains("'pager'", ex.Message);
+    }
+
+    [Fact]
+    public void Probes_receives_every_alert_with_resolutions()
+    {
+        var text = File.ReadAllText(s_source);
+        var config = AlertmanagerConfigFile.Load(s_source);
+
+        Assert.Contains("probes", config.ReceiverNames);
+        Assert.Contains("receiver: probes", text);
+        Assert.Contains("send_resolved: true", text);
+    }
+}

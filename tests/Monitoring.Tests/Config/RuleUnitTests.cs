@@ -1,0 +1,51 @@
+using Monitoring.Tests.Infrastructure;
+using YamlDotNet.RepresentationModel;
+
+namespace Monitoring.Tests.Config;
+
+/// <summary>The alert rules' unit tests (promtool test rules), and that every alert has them.</summary>
+public class RuleUnitTests
+{
+    private static readonly string s_testsDirectory = Repo.Path("provisioning", "prometheus", "tests");
+
+    public static TheoryData<string> RuleTestFiles() =>
+        [.. Directory.GetFiles(s_testsDirectory, "*.test.yml").Select(f => Path.GetFileName(f)).Order()];
+
+    [Theory]
+    [MemberData(nameof(RuleTestFiles))]
+    public void Promtool_passes_the_rule_unit_tests(string file)
+    {
+        ContainerHost.SkipUnlessImages(ContainerHost.PrometheusImage);
+
+        var (exitCode, output) = ContainerHost.RunTool(ContainerHost.PrometheusImage, "promtool", ["test", "rules", $"/etc/prometheus/tests/{file}"],
+            new Dictionary<string, string> { [Repo.Path("provisioning", "prometheus")] = "/etc/prometheus" });
+
+        Assert.True(exitCode == 0, output);
+    }
+
+    [Fact]
+    public void Every_alert_has_a_firing_and_a_quiet_unit_test()
+    {
+        var alerts = Load(Repo.Path("provisioning", "prometheus", "alerts.yml")).AllNodes.OfType<YamlMappingNode>()
+            .Select(m => Scalar(m, "alert")).OfType<string>().ToHashSet();
+        var cases = Directory.GetFiles(s_testsDirectory, "*.test.yml").SelectMany(f => Load(f).AllNodes.OfType<YamlMappingNode>())
+            .Where(m => Scalar(m, "alertname") is not null)
+            .Select(m => (Alert: Scalar(m, "alertname")!, Fires: m.Children.TryGetValue(new YamlScalarNode("exp_alerts"), out var e) && e is YamlSequenceNode { Children.Count: > 0 }))
+            .ToList();
+
+        Assert.NotEmpty(alerts);
+        var untested = alerts.Where(a => !cases.Contains((a, true)) || !cases.Contains((a, false))).Order().ToList();
+        Assert.True(untested.Count == 0, $"Alerts without both a firing and a quiet unit test: {string.Join(", ", untested)}");
+    }
+
+    private static YamlNode Load(string path)
+    {
+        var yaml = new YamlStream();
+        using var reader = new StreamReader(path);
+        yaml.Load(reader);
+        return yaml.Documents[0].RootNode;
+    }
+
+    private static string? Scalar(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? (value as YamlScalarNode)?.Value : null;
+}

@@ -1,0 +1,32 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Monitoring.Tests.Infrastructure;
+
+/// <summary>Reads Prometheus' HTTP API.</summary>
+internal sealed class PrometheusApi(HttpClient http)
+{
+    /// <summary>The active targets: job, health and last error.</summary>
+    public async Task<IReadOnlyList<(string Job, string Health, string Error)>> TargetsAsync(CancellationToken ct)
+    {
+        var body = await http.GetFromJsonAsync<JsonElement>("/api/v1/targets?state=active", ct);
+        return [.. body.GetProperty("data").GetProperty("activeTargets").EnumerateArray().Select(t => (
+            t.GetProperty("labels").GetProperty("job").GetString()!,
+            t.GetProperty("health").GetString()!,
+            t.GetProperty("lastError").GetString() ?? ""))];
+    }
+
+    /// <summary>A command-line flag's value.</summary>
+    public async Task<string?> FlagAsync(string name, CancellationToken ct)
+    {
+        var body = await http.GetFromJsonAsync<JsonElement>("/api/v1/status/flags", ct);
+        return body.GetProperty("data").TryGetProperty(name, out var value) ? value.GetString() : null;
+    }
+
+    /// <summary>The result of an instant query.</summary>
+    public async Task<JsonElement> QueryAsync(string promql, CancellationToken ct)
+    {
+        var body = await http.GetFromJsonAsync<JsonElement>($"/api/v1/query?query={Uri.EscapeDataString(promql)}", ct);
+        return body.GetProperty("data").GetProperty("result");
+    }
+}

@@ -1,0 +1,53 @@
+using Monitoring.Tests.Infrastructure;
+
+namespace Monitoring.Tests.Model;
+
+public class AlertmanagerModelTests
+{
+    [Fact]
+    public async Task Runs_the_pinned_official_image_or_the_local_one()
+    {
+        await using var official = await AppHostModel.BuildAsync();
+        await using var local = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local");
+
+        Assert.Equal("docker.io/prom/alertmanager:v0.28.1", AppHostModel.ImageOf(official.Resource<AlertmanagerResource>("alertmanager")));
+        Assert.Equal(ContainerHost.AlertmanagerImage, AppHostModel.ImageOf(local.Resource<AlertmanagerResource>("alertmanager")));
+    }
+
+    [Fact]
+    public async Task Runs_the_rendered_config_as_a_single_instance_with_a_data_volume()
+    {
+        await using var app = await AppHostModel.BuildAsync();
+        var alertmanager = app.Resource<AlertmanagerResource>("alertmanager");
+        var args = await app.ArgsOfAsync(alertmanager);
+        var mounts = AppHostModel.MountsOf(alertmanager);
+
+        Assert.Equal(["--config.file=/aspire/alertmanager.yml", "--storage.path=/alertmanager", "--cluster.listen-address="], args);
+        Assert.Equal(Repo.Path("provisioning", "alertmanager"), mounts["/etc/alertmanager"].Source);
+        Assert.True(mounts["/etc/alertmanager"].IsReadOnly);
+        Assert.Equal(ContainerMountType.Volume, mounts["/alertmanager"].Type);
+        Assert.Equal(9093, AppHostModel.EndpointOf(alertmanager).TargetPort);
+        Assert.Single(alertmanager.Annotations.OfType<HealthCheckAnnotation>());
+    }
+
+    [Fact]
+    public async Task Sends_the_probes_receiver_to_the_probes_webhook_once_probes_is_up()
+    {
+        await using var app = await AppHostModel.BuildAsync();
+        var alertmanager = app.Resource<AlertmanagerResource>("alertmanager");
+
+        var webhook = Assert.Single(alertmanager.Annotations.OfType<WebhookReceiverAnnotation>());
+        Assert.Equal(("probes", "probes", "/alertmanager/webhook"), (webhook.Receiver, webhook.Endpoint.Resource.Name, webhook.Path));
+        Assert.Equal(KnownNetworkIdentifiers.DefaultAspireContainerNetwork, webhook.Endpoint.ContextNetworkID);
+        Assert.Equal(["probes"], AppHostModel.WaitsFor(alertmanager));
+    }
+
+    [Fact]
+    public async Task Switching_it_off_leaves_prometheus_without_it()
+    {
+        await using var app = await AppHostModel.BuildAsync("Monitoring:Components:alertmanager=false");
+
+        Assert.False(app.Has("alertmanager"));
+        Assert.DoesNotContain(app.Resource<PrometheusResource>("prometheus").Annotations.OfType<ScrapeTargetAnnotation>(), t => t.Job == "alertmanager");
+    }
+}
