@@ -43,11 +43,22 @@ build_base() {
   log "built $BASE"
 }
 
+debian_version() {
+  # The newest Debian version of the component's package whose upstream version is the pinned one.
+  apt-cache madison "${DEBIAN_PACKAGE[$1]}" 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}' \
+    | grep -E "^${UPSTREAM_VERSION[$1]//./\\.}" | head -n1 || true
+}
+
 build_component() {
   local name=$1 tag="localhost/monitoring/$1:${UPSTREAM_VERSION[$1]}"
   if exists "$tag"; then log "$tag exists"; return; fi
   local version
-  version=$(apt-cache madison "${DEBIAN_PACKAGE[$name]}" | awk -F'|' '{gsub(/ /,"",$2); print $2}' | grep -E "^${UPSTREAM_VERSION[$name]//./\\.}" | head -n1 || true)
+  version=$(debian_version "$name")
+  if [ -z "$version" ] && [ -z "${apt_updated:-}" ]; then
+    log "refreshing the apt package lists"
+    apt-get update -q >/dev/null && apt_updated=1
+    version=$(debian_version "$name")
+  fi
   if [ -z "$version" ]; then
     echo "images: Debian has no ${DEBIAN_PACKAGE[$name]} ${UPSTREAM_VERSION[$name]}* (run 'apt-get update'?)" >&2
     exit 1
