@@ -21,5 +21,8 @@ internal static class LocalImageTags
         ["prom/prometheus"] = ("monitoring/prometheus", "2.42.0"),
         ["prom/alertmanager"] = ("monitoring/alertmanager", "0.25.0"),
         ["prom/node-exporter"] = ("monitoring/node-exporter", "1.5.0"),
+        ["library/postgres"] = ("monitoring/postgres", "15"),
+        ["prometheuscommunity/postgres-exporter"] = ("monitoring/postgres-exporter", "0.11.1"),
+        ["prom/blackbox-exporter"] = ("monitoring/blackbox-exporter", "0.23.0"),
     };
 }

@@ -165,37 +165,30 @@ public static class PrometheusBuilderExtensions
     private static async Task WriteGeneratedFilesAsync(PrometheusResource prometheus, CancellationToken cancellationToken)
     {
         var config = PrometheusConfigFile.Load(prometheus.ConfigFilePath());
-        var context = new ValueProviderContext { Caller = prometheus, Network = KnownNetworkIdentifiers.DefaultAspireContainerNetwork };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(s_endpointResolutionTimeout);
 
         var files = config.GeneratedTargetFiles.ToDictionary(f => f, _ => new List<object>(), StringComparer.Ordinal);
-        foreach (var target in prometheus.Annotations.OfType<ScrapeTargetAnnotation>())
+        foreach (var source in prometheus.Annotations.OfType<IScrapeTargetSource>())
         {
-            string? address;
+            var file = $"{source.Job}.json";
+            if (!files.TryGetValue(file, out var groups))
+            {
+                throw new DistributedApplicationException(
+                    $"{config.Path}: no scrape job reads {PrometheusConfigFile.TargetsDirectory}{file}, so the targets of '{source.Owner.Name}' would never be scraped.");
+            }
+
             try
             {
-                address = await target.Endpoint.Property(EndpointProperty.HostAndPort).GetValueAsync(context, timeout.Token).ConfigureAwait(false);
+                groups.AddRange((await source.ResolveAsync(prometheus, timeout.Token).ConfigureAwait(false))
+                    .Select(g => new { targets = g.Targets, labels = g.Labels }));
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new DistributedApplicationException(
-                    $"The address of '{target.Endpoint.Resource.Name}' as seen from the '{prometheus.Name}' container was not allocated within " +
-                    $"{s_endpointResolutionTimeout.TotalSeconds:0} s; see docs/troubleshooting.md (container to host).");
+                    $"The addresses of '{source.Owner.Name}' as seen from the '{prometheus.Name}' container were not allocated within " +
+                    $"{s_endpointResolutionTimeout.TotalSeconds:0} s; see docs/troubleshooting.md.");
             }
-
-            var file = $"{target.Job}.json";
-            if (!files.TryGetValue(file, out var groups))
-            {
-                throw new DistributedApplicationException(
-                    $"{config.Path}: no scrape job reads {PrometheusConfigFile.TargetsDirectory}{file}, so the target '{target.Endpoint.Resource.Name}' would never be scraped.");
-            }
-
-            groups.Add(new
-            {
-                targets = new[] { address },
-                labels = new Dictionary<string, string> { ["__metrics_path__"] = target.MetricsPath, ["aspire_resource"] = target.Endpoint.Resource.Name },
-            });
         }
 
         foreach (var (file, groups) in files)

@@ -1,15 +1,12 @@
 namespace Aspire.Hosting.ApplicationModel;
 
-/// <summary>
-/// One endpoint Prometheus scrapes. The AppHost writes it to <c>/aspire/targets/{Job}.json</c>, which the job of that
-/// name in <c>prometheus.yml</c> reads through <c>file_sd_configs</c>.
-/// </summary>
+/// <summary>One endpoint Prometheus scrapes, written to <c>/aspire/targets/{Job}.json</c>.</summary>
 /// <param name="job">The scrape job (file name and <c>job</c> label).</param>
 /// <param name="endpoint">The endpoint, resolved as Prometheus' container sees it.</param>
 /// <param name="metricsPath">The path of the metrics (<c>__metrics_path__</c>).</param>
-public sealed class ScrapeTargetAnnotation(string job, EndpointReference endpoint, string metricsPath) : IResourceAnnotation
+public sealed class ScrapeTargetAnnotation(string job, EndpointReference endpoint, string metricsPath) : IScrapeTargetSource
 {
-    /// <summary>The scrape job.</summary>
+    /// <inheritdoc />
     public string Job { get; } = job;
 
     /// <summary>The scraped endpoint.</summary>
@@ -17,4 +14,15 @@ public sealed class ScrapeTargetAnnotation(string job, EndpointReference endpoin
 
     /// <summary>The path of the metrics.</summary>
     public string MetricsPath { get; } = metricsPath;
+
+    /// <inheritdoc />
+    public IResource Owner => Endpoint.Resource;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ScrapeTargetGroup>> ResolveAsync(PrometheusResource prometheus, CancellationToken cancellationToken)
+    {
+        var context = new ValueProviderContext { Caller = prometheus, Network = KnownNetworkIdentifiers.DefaultAspireContainerNetwork };
+        var address = await Endpoint.Property(EndpointProperty.HostAndPort).GetValueAsync(context, cancellationToken).ConfigureAwait(false);
+        return [new([address!], new Dictionary<string, string> { ["__metrics_path__"] = MetricsPath, ["aspire_resource"] = Endpoint.Resource.Name })];
+    }
 }

@@ -4,9 +4,11 @@
 #   localhost/monitoring/prometheus    Debian's prometheus (+ promtool), shaped like prom/prometheus
 #   localhost/monitoring/alertmanager  Debian's prometheus-alertmanager (+ amtool), shaped like prom/alertmanager
 #   localhost/monitoring/node-exporter Debian's prometheus-node-exporter, shaped like prom/node-exporter
+#   localhost/monitoring/postgres      Debian's postgresql-15, honouring the official image's POSTGRES_* variables
+#   localhost/monitoring/postgres-exporter, localhost/monitoring/blackbox-exporter  likewise, from Debian's exporters
 #   localhost/monitoring/dotnet-runtime the ASP.NET Core runtime copied from this machine's dotnet
 #   localhost/monitoring/probes        the Probes service (always rebuilt: it is this repo's code)
-# Tags are the ones AppHost/Monitoring/LocalImageTags.cs pins. Images that exist are skipped.
+# Tags are the ones AppHost/Monitoring/LocalImageTags.cs pins. Images whose recipe is unchanged are skipped.
 # Usage: eng/images/build.sh [--no-probes]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,14 +18,20 @@ source "$repo/eng/env.sh"
 
 # Keep in step with AppHost/Monitoring/LocalImageTags.cs.
 BASE=localhost/monitoring/debian-base:bookworm
-declare -A DEBIAN_PACKAGE=([prometheus]=prometheus [alertmanager]=prometheus-alertmanager [node-exporter]=prometheus-node-exporter)
-declare -A UPSTREAM_VERSION=([prometheus]=2.42.0 [alertmanager]=0.25.0 [node-exporter]=1.5.0)
+COMPONENTS=(prometheus alertmanager node-exporter postgres postgres-exporter blackbox-exporter)
+declare -A DEBIAN_PACKAGE=([prometheus]=prometheus [alertmanager]=prometheus-alertmanager [node-exporter]=prometheus-node-exporter
+  [postgres]=postgresql-15 [postgres-exporter]=prometheus-postgres-exporter [blackbox-exporter]=prometheus-blackbox-exporter)
+declare -A UPSTREAM_VERSION=([prometheus]=2.42.0 [alertmanager]=0.25.0 [node-exporter]=1.5.0
+  [postgres]=15 [postgres-exporter]=0.11.1 [blackbox-exporter]=0.23.0)
 
 build_probes=1
 [ "${1:-}" = "--no-probes" ] && build_probes=0
 
 log() { printf 'images: %s\n' "$*"; }
 exists() { podman image exists "$1"; }
+# A hash of an image's recipe (its folder and build arguments), kept as a label: an image whose recipe changed is rebuilt.
+recipe() { (cd "$here/$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum; echo "${*:2}") | sha256sum | cut -c1-16; }
+current() { [ "$(podman image inspect --format '{{index .Labels "monitoring.recipe"}}' "$1" 2>/dev/null)" = "$2" ]; }
 
 apt_mirror() {
   # The Debian mirror this machine's apt uses (deb822 or one-line format); debootstrap needs it.
@@ -50,8 +58,9 @@ debian_version() {
 }
 
 build_component() {
-  local name=$1 tag="localhost/monitoring/$1:${UPSTREAM_VERSION[$1]}"
-  if exists "$tag"; then log "$tag exists"; return; fi
+  local name=$1 tag="localhost/monitoring/$1:${UPSTREAM_VERSION[$1]}" hash
+  hash=$(recipe "$name" "${UPSTREAM_VERSION[$1]}")
+  if current "$tag" "$hash"; then log "$tag is up to date"; return; fi
   local version
   version=$(debian_version "$name")
   if [ -z "$version" ] && [ -z "${apt_updated:-}" ]; then
@@ -64,15 +73,17 @@ build_component() {
     exit 1
   fi
   log "building $tag from ${DEBIAN_PACKAGE[$name]}=$version"
-  podman build --network=host -q --build-arg "BASE=$BASE" --build-arg "VERSION=$version" -t "$tag" "$here/$name" >/dev/null
+  podman build --network=host -q --build-arg "BASE=$BASE" --build-arg "VERSION=$version" --label "monitoring.recipe=$hash" \
+    -t "$tag" "$here/$name" >/dev/null
 }
 
 build_probes_image() {
   local runtime_version dotnet_root ctx
   dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
   runtime_version=$(ls "$dotnet_root/shared/Microsoft.AspNetCore.App" | sort -V | tail -n1)
-  local runtime="localhost/monitoring/dotnet-runtime:$runtime_version"
-  if exists "$runtime"; then log "$runtime exists"; else
+  local runtime="localhost/monitoring/dotnet-runtime:$runtime_version" hash
+  hash=$(recipe dotnet-runtime "$runtime_version")
+  if current "$runtime" "$hash"; then log "$runtime is up to date"; else
     ctx=$(mktemp -d); mkdir -p "$ctx/dotnet/shared" "$ctx/dotnet/host"
     cp "$here/dotnet-runtime/Containerfile" "$ctx/"
     cp "$dotnet_root/dotnet" "$ctx/dotnet/"
@@ -82,7 +93,7 @@ build_probes_image() {
     cp -r "$dotnet_root/shared/Microsoft.NETCore.App/$netcore" "$ctx/dotnet/shared/Microsoft.NETCore.App/"
     cp -r "$dotnet_root/shared/Microsoft.AspNetCore.App/$runtime_version" "$ctx/dotnet/shared/Microsoft.AspNetCore.App/"
     log "building $runtime"
-    podman build --network=host -q --build-arg "BASE=$BASE" -t "$runtime" "$ctx" >/dev/null
+    podman build --network=host -q --build-arg "BASE=$BASE" --label "monitoring.recipe=$hash" -t "$runtime" "$ctx" >/dev/null
     rm -rf "$ctx"
   fi
   ctx=$(mktemp -d)
@@ -95,6 +106,6 @@ build_probes_image() {
 }
 
 build_base
-for c in prometheus alertmanager node-exporter; do build_component "$c"; done
+for c in "${COMPONENTS[@]}"; do build_component "$c"; done
 [ $build_probes -eq 1 ] && build_probes_image
 log "done"

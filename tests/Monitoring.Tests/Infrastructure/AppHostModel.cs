@@ -54,6 +54,18 @@ internal sealed class AppHostModel : IAsyncDisposable
         return [.. configuration.Arguments.Select(a => a.Value)];
     }
 
+    /// <summary>The resource's environment as the model holds it: literals, parameters and reference expressions, unresolved.</summary>
+    public async Task<IReadOnlyDictionary<string, object>> EnvironmentOfAsync(IResource resource)
+    {
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));
+        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(context);
+        }
+
+        return context.EnvironmentVariables;
+    }
+
     /// <summary>The bind mounts and volumes of a container, by target path.</summary>
     public static IReadOnlyDictionary<string, ContainerMountAnnotation> MountsOf(IResource resource) =>
         resource.Annotations.OfType<ContainerMountAnnotation>().ToDictionary(m => m.Target);

@@ -13,6 +13,13 @@ internal static class ContainerHost
     public const string AlertmanagerImage = "localhost/monitoring/alertmanager:0.25.0";
     public const string NodeExporterImage = "localhost/monitoring/node-exporter:1.5.0";
     public const string ProbesImage = "localhost/monitoring/probes:dev";
+    public const string PostgresImage = "localhost/monitoring/postgres:15";
+    public const string PostgresExporterImage = "localhost/monitoring/postgres-exporter:0.11.1";
+    public const string BlackboxExporterImage = "localhost/monitoring/blackbox-exporter:0.23.0";
+
+    /// <summary>Every image the graph runs here.</summary>
+    public static readonly string[] AllLocalImages =
+        [PrometheusImage, AlertmanagerImage, NodeExporterImage, ProbesImage, PostgresImage, PostgresExporterImage, BlackboxExporterImage];
 
     private static readonly Lazy<string?> s_runtimeProblem = new(FindRuntimeProblem);
 
@@ -23,9 +30,22 @@ internal static class ContainerHost
     /// <param name="images">The images the test needs.</param>
     public static void SkipUnlessImages(params string[] images)
     {
-        Assert.SkipWhen(s_runtimeProblem.Value is not null, s_runtimeProblem.Value ?? "");
+        var problem = Missing(images);
+        Assert.SkipWhen(problem is not null, problem ?? "");
+    }
+
+    /// <summary>Why the graph cannot run here (no runtime, or which images are missing), or <see langword="null"/>.</summary>
+    public static string? MissingForGraph() => Missing(AllLocalImages);
+
+    private static string? Missing(string[] images)
+    {
+        if (s_runtimeProblem.Value is not null)
+        {
+            return s_runtimeProblem.Value;
+        }
+
         var missing = images.Where(i => Run(["image", "exists", i]).ExitCode != 0).ToList();
-        Assert.SkipWhen(missing.Count > 0, $"Local images missing: {string.Join(", ", missing)}. Build them with eng/images/build.sh.");
+        return missing.Count > 0 ? $"Local images missing: {string.Join(", ", missing)}. Build them with eng/images/build.sh." : null;
     }
 
     /// <summary>Runs a tool inside an image with no network and the given folders mounted read-only.</summary>

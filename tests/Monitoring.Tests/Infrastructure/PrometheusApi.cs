@@ -23,10 +23,11 @@ internal sealed class PrometheusApi(HttpClient http)
         return body.GetProperty("data").TryGetProperty(name, out var value) ? value.GetString() : null;
     }
 
-    /// <summary>The result of an instant query.</summary>
-    public async Task<JsonElement> QueryAsync(string promql, CancellationToken ct)
+    /// <summary>The result of an instant query, now or at a given time.</summary>
+    public async Task<JsonElement> QueryAsync(string promql, CancellationToken ct, DateTimeOffset? at = null)
     {
-        var body = await http.GetFromJsonAsync<JsonElement>($"/api/v1/query?query={Uri.EscapeDataString(promql)}", ct);
+        var time = at is { } t ? $"&time={t.ToUnixTimeMilliseconds() / 1000.0:0.000}" : "";
+        var body = await http.GetFromJsonAsync<JsonElement>($"/api/v1/query?query={Uri.EscapeDataString(promql)}{time}", ct);
         return body.GetProperty("data").GetProperty("result");
     }
 }

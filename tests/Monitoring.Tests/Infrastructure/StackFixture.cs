@@ -1,16 +1,19 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Monitoring.Tests.Infrastructure;
 
 /// <summary>
-/// Starts the AppHost's graph for real (Podman, the local images, Probes as a container, 2 s scrape and evaluation
-/// intervals), waits until every resource is healthy, and tears everything down after the collection, volumes included.
-/// Where the runtime or an image is missing it does not start, and every test using it is skipped with the reason.
+/// The graph as the tests run it here (see <see cref="TestStack"/>), started once for the collection and torn down
+/// after it, volumes included. Where the runtime or an image is missing it does not start, and every test using it
+/// is skipped with the reason.
 /// </summary>
 public sealed class StackFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(4);
-    private readonly List<string> _volumes = [];
+    /// <summary>The resources the graph runs here (components whose images cannot be had here are off).</summary>
+    public static readonly string[] ExpectedResources = ["alertmanager", "blackbox-exporter", "node-exporter", "postgres", "postgres-exporter", "probes", "prometheus"];
+
+    /// <summary>The Prometheus jobs with targets here.</summary>
+    public static readonly string[] ExpectedJobs = ["alertmanager", "blackbox", "node", "postgres", "probes", "prometheus"];
+
+    private readonly TestVolumes _volumes = new();
     private DistributedApplication? _app;
 
     /// <summary>The running application.</summary>
@@ -24,39 +27,11 @@ public sealed class StackFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        try
+        SkipReason = ContainerHost.MissingForGraph();
+        if (SkipReason is null)
         {
-            ContainerHost.SkipUnlessImages(ContainerHost.PrometheusImage, ContainerHost.AlertmanagerImage, ContainerHost.NodeExporterImage, ContainerHost.ProbesImage);
-        }
-        catch (Exception ex) when (ex.GetType().Name == "SkipException")
-        {
-            SkipReason = ex.Message.Replace("$XunitDynamicSkip$", "", StringComparison.Ordinal);
-            return;
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(s_startTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [
-                "--Monitoring:ImageSource=Local",
-                "--Monitoring:ProbesHosting=Container",
-                "--Monitoring:ScrapeInterval=2s",
-                "--Monitoring:EvaluationInterval=2s",
-                $"--ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}",
-                // Every hop is container to container here, so the container-to-host tunnel is not needed (docs/setup.md).
-                "--ASPIRE_ENABLE_CONTAINER_TUNNEL=false",
-            ],
-            (options, _) => options.DisableDashboard = true,
-            timeout.Token);
-        UseFreshVolumes(builder);
-
-        _app = await builder.BuildAsync(timeout.Token);
-        await _app.StartAsync(timeout.Token);
-        ResourceNames = [.. _app.Services.GetRequiredService<DistributedApplicationModel>().Resources
-            .Where(r => r is ContainerResource or ProjectResource).Select(r => r.Name)];
-        foreach (var name in ResourceNames)
-        {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+            _app = await TestStack.StartAsync(_volumes, TestContext.Current.CancellationToken);
+            ResourceNames = TestStack.RunnableResources(_app);
         }
     }
 
@@ -74,25 +49,7 @@ public sealed class StackFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        foreach (var volume in _volumes)
-        {
-            ContainerHost.Run(["volume", "rm", "--force", volume]);
-        }
-    }
-
-    /// <summary>Gives every named volume a name of its own, so a test run neither sees nor leaves a developer's data.</summary>
-    private void UseFreshVolumes(IDistributedApplicationTestingBuilder builder)
-    {
-        foreach (var resource in builder.Resources)
-        {
-            foreach (var mount in resource.Annotations.OfType<ContainerMountAnnotation>().Where(m => m.Type == ContainerMountType.Volume).ToList())
-            {
-                var name = $"monitoring-test-{resource.Name}-{Guid.NewGuid():n}"[..48];
-                _volumes.Add(name);
-                resource.Annotations.Remove(mount);
-                resource.Annotations.Add(new ContainerMountAnnotation(name, mount.Target, ContainerMountType.Volume, mount.IsReadOnly));
-            }
-        }
+        _volumes.Dispose();
     }
 }
 

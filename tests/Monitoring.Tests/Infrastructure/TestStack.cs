@@ -1,0 +1,55 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Monitoring.Tests.Infrastructure;
+
+/// <summary>Starts the AppHost's graph for real, as the tests run it here, and waits until every resource is healthy.</summary>
+internal static class TestStack
+{
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(4);
+
+    /// <summary>
+    /// Starts the graph with the local images, Probes as a container and 2 s scrape and evaluation intervals, plus
+    /// <paramref name="settings"/> (<c>key=value</c>), and waits until every container and project is healthy.
+    /// </summary>
+    public static async Task<DistributedApplication> StartAsync(TestVolumes volumes, CancellationToken cancellationToken, params string[] settings)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(s_startTimeout);
+        string[] args =
+        [
+            "Monitoring:ImageSource=Local",
+            "Monitoring:ProbesHosting=Container",
+            "Monitoring:ScrapeInterval=2s",
+            "Monitoring:EvaluationInterval=2s",
+            $"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}",
+            // Every hop is container to container here, so the container-to-host tunnel is not needed (docs/setup.md).
+            "ASPIRE_ENABLE_CONTAINER_TUNNEL=false",
+            .. settings,
+        ];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [.. args.Select(a => $"--{a}")], (options, _) => options.DisableDashboard = true, timeout.Token);
+        volumes.Apply(builder);
+
+        var app = await builder.BuildAsync(timeout.Token);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            foreach (var name in RunnableResources(app))
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+            }
+
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The names of the app's containers and projects.</summary>
+    public static IReadOnlyList<string> RunnableResources(DistributedApplication app) =>
+        [.. app.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .Where(r => r is ContainerResource or ProjectResource).Select(r => r.Name)];
+}

@@ -1,0 +1,34 @@
+namespace Monitoring.Tests.Infrastructure;
+
+/// <summary>
+/// Names of the named volumes for one test: unique to it (so a test neither sees nor leaves a developer's data), the
+/// same for every app it builds (so a second start finds the first one's data), and removed on dispose.
+/// </summary>
+public sealed class TestVolumes : IDisposable
+{
+    private readonly string _prefix = $"monitoring-test-{Guid.NewGuid():n}"[..28];
+    private readonly HashSet<string> _names = [];
+
+    /// <summary>Renames every volume mount of the app's resources.</summary>
+    public void Apply(IDistributedApplicationTestingBuilder builder)
+    {
+        foreach (var resource in builder.Resources)
+        {
+            foreach (var mount in resource.Annotations.OfType<ContainerMountAnnotation>().Where(m => m.Type == ContainerMountType.Volume).ToList())
+            {
+                var name = $"{_prefix}-{resource.Name}-{mount.Target.Trim('/').Replace('/', '-')}";
+                _names.Add(name);
+                resource.Annotations.Remove(mount);
+                resource.Annotations.Add(new ContainerMountAnnotation(name, mount.Target, ContainerMountType.Volume, mount.IsReadOnly));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var name in _names)
+        {
+            ContainerHost.Run(["volume", "rm", "--force", name]);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Monitoring.Tests.Infrastructure;
+
+namespace Monitoring.Tests.Model;
+
+public class BlackboxExporterModelTests
+{
+    [Fact]
+    public async Task Runs_the_pinned_official_image_or_the_local_one_with_the_checked_in_modules()
+    {
+        await using var official = await AppHostModel.BuildAsync();
+        await using var local = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local");
+        var exporter = official.Resource<BlackboxExporterResource>("blackbox-exporter");
+
+        Assert.Equal("docker.io/prom/blackbox-exporter:v0.27.0", AppHostModel.ImageOf(exporter));
+        Assert.Equal("localhost/monitoring/blackbox-exporter:0.23.0", AppHostModel.ImageOf(local.Resource<BlackboxExporterResource>("blackbox-exporter")));
+        var config = AppHostModel.MountsOf(exporter)["/etc/blackbox_exporter"];
+        Assert.True(config.IsReadOnly);
+        Assert.True(File.Exists(Path.Combine(config.Source!, "config.yml")));
+        Assert.Equal(9115, AppHostModel.EndpointOf(exporter).TargetPort);
+        Assert.Single(exporter.Annotations.OfType<HealthCheckAnnotation>());
+    }
+
+    [Fact]
+    public async Task Probes_the_http_endpoints_of_the_services()
+    {
+        await using var app = await AppHostModel.BuildAsync();
+        var exporter = app.Resource<BlackboxExporterResource>("blackbox-exporter");
+
+        var probes = exporter.Annotations.OfType<HttpProbeAnnotation>().Select(p => $"{p.Endpoint.Resource.Name}{p.Path}").Order();
+        Assert.Equal(["alertmanager/-/ready", "probes/health", "prometheus/-/ready"], probes);
+        Assert.Contains(app.Resource<PrometheusResource>("prometheus").Annotations.OfType<BlackboxProbesAnnotation>(), a => a.Job == "blackbox" && a.Owner == exporter);
+    }
+}
