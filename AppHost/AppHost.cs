@@ -1,13 +1,18 @@
 // The Monitoring stack: Prometheus scrapes every component and evaluates the alert rules, Alertmanager routes the
-// alerts that fire, and the Probes service both emits metrics (with fault scenarios) and receives the notifications.
-// Settings: appsettings.json, section "Monitoring" (docs/setup.md). Every component but Prometheus and Probes can be
-// switched off with Monitoring:Components:<name>=false.
+// alerts that fire, Grafana shows the dashboards, and the Probes service both emits metrics (with fault scenarios)
+// and receives the notifications. Settings: appsettings.json, section "Monitoring" (docs/setup.md); every component
+// but Prometheus and Probes can be switched off with Monitoring:Components:<name>=false.
 
 var builder = DistributedApplication.CreateBuilder(args);
 var monitoring = builder.AddMonitoring();
 
+// The services: Probes, and what Airflow needs (its metadata database, its StatsD sink).
 var probes = builder.AddProbes("probes", monitoring.ProbesHosting);
+var postgres = monitoring.IsEnabled("postgres")
+    ? builder.AddPostgres("postgres", password: builder.AddUrlSafePassword("postgres-password")).WithDataVolume()
+    : null;
 
+// Prometheus, and Alertmanager delivering to the Probes webhook.
 var prometheus = builder.AddPrometheus("prometheus", monitoring.ProvisioningFor("prometheus"))
     .WithIntervals(monitoring.ScrapeInterval, monitoring.EvaluationInterval)
     .WithDataVolume();
@@ -21,27 +26,49 @@ if (monitoring.IsEnabled("alertmanager"))
         .WithDataVolume()
         .WithWebhookReceiver("probes", probes, ProbesBuilderExtensions.WebhookPath)
         .WaitFor(probes);
-    prometheus.WithScrapeTarget("alertmanager", alertmanager)
-        .WaitFor(alertmanager);
+    prometheus.WithScrapeTarget("alertmanager", alertmanager).WaitFor(alertmanager);
 }
 
+// Exporters: the host, Postgres, Kafka, Airflow.
 if (monitoring.IsEnabled("node-exporter"))
 {
     var nodeExporter = builder.AddNodeExporter("node-exporter").WithHostFilesystem();
-    prometheus.WithScrapeTarget("node", nodeExporter)
-        .WaitFor(nodeExporter);
+    prometheus.WithScrapeTarget("node", nodeExporter).WaitFor(nodeExporter);
 }
 
-if (monitoring.IsEnabled("postgres"))
+if (postgres is not null && monitoring.IsEnabled("postgres-exporter"))
 {
-    var postgres = builder.AddPostgres("postgres").WithDataVolume();
-    postgres.AddDatabase("airflow");
-    if (monitoring.IsEnabled("postgres-exporter"))
+    var postgresExporter = builder.AddPostgresExporter("postgres-exporter", postgres);
+    prometheus.WithScrapeTarget("postgres", postgresExporter).WaitFor(postgresExporter);
+}
+
+if (monitoring.IsEnabled("kafka"))
+{
+    var kafka = builder.AddKafka("kafka").WithDataVolume();
+    if (monitoring.IsEnabled("kafka-exporter"))
     {
-        var postgresExporter = builder.AddPostgresExporter("postgres-exporter", postgres);
-        prometheus.WithScrapeTarget("postgres", postgresExporter)
-            .WaitFor(postgresExporter);
+        var kafkaExporter = builder.AddKafkaExporter("kafka-exporter", kafka);
+        prometheus.WithScrapeTarget("kafka", kafkaExporter).WaitFor(kafkaExporter);
     }
+}
+
+IResourceBuilder<AirflowResource>? airflow = null;
+if (postgres is not null && monitoring.IsEnabled("airflow") && monitoring.IsEnabled("statsd-exporter"))
+{
+    var statsd = builder.AddStatsdExporter("statsd-exporter", monitoring.ProvisioningFor("statsd"));
+    prometheus.WithScrapeTarget("airflow", statsd).WaitFor(statsd);
+    airflow = builder.AddAirflow("airflow", postgres.AddDatabase("airflow-db", databaseName: "airflow"), statsd, monitoring.ProvisioningFor("airflow/dags"));
+}
+else
+{
+    postgres?.AddDatabase("airflow-db", databaseName: "airflow");
+}
+
+// Grafana, and the blackbox-exporter probing every UI and health endpoint from outside.
+IResourceBuilder<GrafanaResource>? grafana = null;
+if (monitoring.IsEnabled("grafana"))
+{
+    grafana = builder.AddGrafana("grafana", monitoring.ProvisioningFor("grafana"), prometheus).WithDataVolume();
 }
 
 if (monitoring.IsEnabled("blackbox-exporter"))
@@ -54,8 +81,17 @@ if (monitoring.IsEnabled("blackbox-exporter"))
         blackbox.WithHttpProbe(alertmanager, "/-/ready");
     }
 
-    prometheus.WithBlackboxProbes("blackbox", blackbox)
-        .WaitFor(blackbox);
+    if (grafana is not null)
+    {
+        blackbox.WithHttpProbe(grafana, "/api/health");
+    }
+
+    if (airflow is not null)
+    {
+        blackbox.WithHttpProbe(airflow, "/api/v2/monitor/health");
+    }
+
+    prometheus.WithBlackboxProbes("blackbox", blackbox).WaitFor(blackbox);
 }
 
 builder.UseImageSource(monitoring.ImageSource);

@@ -15,6 +15,19 @@ internal static class LocalImageTags
     /// <summary>The Probes image's tag: it is rebuilt from the working tree, so it is not versioned.</summary>
     public const string ProbesTag = "dev";
 
+    /// <summary>
+    /// Components that have no local image, with the reason: with <see cref="ImageSource.Local"/> they are switched off,
+    /// and the AppHost says so in its log and in the dashboard.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Unavailable = new Dictionary<string, string>
+    {
+        ["grafana"] = "Grafana is not packaged by Debian; run with ImageSource=Official to pull grafana/grafana.",
+        ["kafka"] = "Kafka is not packaged by Debian; run with ImageSource=Official to pull apache/kafka.",
+        ["kafka-exporter"] = "kafka-exporter is not packaged by Debian; run with ImageSource=Official to pull danielqsj/kafka-exporter.",
+        ["airflow"] = "Airflow is not packaged by Debian; run with ImageSource=Official to pull apache/airflow.",
+        ["statsd-exporter"] = "statsd-exporter is not packaged by Debian; run with ImageSource=Official to pull prom/statsd-exporter.",
+    };
+
     /// <summary>Local image and tag, keyed by the official image name (without registry).</summary>
     public static readonly IReadOnlyDictionary<string, (string Image, string Tag)> ByOfficialImage = new Dictionary<string, (string, string)>
     {

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Monitoring.AppHost;
 
 namespace Aspire.Hosting;
@@ -18,8 +20,52 @@ public static class MonitoringBuilderExtensions
         options.Validate();
         options.ProvisioningDirectory = Path.GetFullPath(options.ProvisioningDirectory ?? Path.Combine(builder.AppHostDirectory, "..", "provisioning"));
         ContainerRuntimePreflight.Register(builder);
+        ReportUnavailableComponents(builder, options);
         return options;
     }
+
+    private static void ReportUnavailableComponents(IDistributedApplicationBuilder builder, MonitoringOptions options)
+    {
+        var unavailable = LocalImageTags.Unavailable.Keys
+            .Where(c => options.IsSwitchedOn(c) && options.UnavailableReason(c) is not null)
+            .Select(c => new UnavailableComponentResource(c, options.UnavailableReason(c)!))
+            .ToList();
+        foreach (var component in unavailable)
+        {
+            builder.AddResource(component)
+                .WithInitialState(new CustomResourceSnapshot
+                {
+                    ResourceType = "Unavailable",
+                    State = new ResourceStateSnapshot("Not available here", KnownResourceStateStyles.Warn),
+                    Properties = [new("Reason", component.Reason)],
+                })
+                .ExcludeFromManifest();
+        }
+
+        if (unavailable.Count > 0)
+        {
+            builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
+            {
+                var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Monitoring");
+                foreach (var component in unavailable)
+                {
+                    logger.LogWarning("{Component} is switched off: {Reason}", component.Name, component.Reason);
+                }
+
+                return Task.CompletedTask;
+            });
+        }
+    }
+
+    /// <summary>
+    /// Adds a secret password parameter that is generated (and kept in user secrets) when not set, with letters and
+    /// digits only, so it can be embedded in a connection URL without escaping (Airflow's database URL).
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="name">The parameter name.</param>
+    /// <returns>The parameter's builder.</returns>
+    public static IResourceBuilder<ParameterResource> AddUrlSafePassword(this IDistributedApplicationBuilder builder, string name) =>
+        builder.AddResource(ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, name, special: false));
 
     /// <summary>A folder of the provisioning tree (<c>provisioning/prometheus</c>, …).</summary>
     /// <param name="options">The settings.</param>

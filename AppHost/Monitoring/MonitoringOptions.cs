@@ -52,10 +52,21 @@ public sealed partial class MonitoringOptions
     /// <summary>The interval in the checked-in <c>prometheus.yml</c>.</summary>
     public const string DefaultInterval = "15s";
 
-    /// <summary>Whether a component is on.</summary>
+    /// <summary>Whether a component is on: not switched off, and its image can be had from the image source.</summary>
+    /// <param name="component">Its resource name.</param>
+    /// <returns><see langword="true"/> unless switched off or unavailable.</returns>
+    public bool IsEnabled(string component) => IsSwitchedOn(component) && UnavailableReason(component) is null;
+
+    /// <summary>Why a component cannot run with this image source, or <see langword="null"/> when it can.</summary>
+    /// <param name="component">Its resource name.</param>
+    /// <returns>The reason.</returns>
+    public string? UnavailableReason(string component) =>
+        ImageSource == ImageSource.Local ? LocalImageTags.Unavailable.GetValueOrDefault(component) : null;
+
+    /// <summary>Whether the configuration leaves a component on (<c>Components:{name}</c> is not <c>false</c>).</summary>
     /// <param name="component">Its resource name.</param>
     /// <returns><see langword="true"/> unless switched off.</returns>
-    public bool IsEnabled(string component) => !Components.TryGetValue(component, out var enabled) || enabled;
+    public bool IsSwitchedOn(string component) => !Components.TryGetValue(component, out var enabled) || enabled;
 
     /// <summary>Checks the values that binding cannot, naming the setting at fault.</summary>
     /// <exception cref="InvalidOperationException">A value is out of shape.</exception>

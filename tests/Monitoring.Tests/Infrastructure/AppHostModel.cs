@@ -66,6 +66,19 @@ internal sealed class AppHostModel : IAsyncDisposable
         return context.EnvironmentVariables;
     }
 
+    /// <summary>The resource's arguments as the model holds them (manifest expressions for references), unresolved.</summary>
+    public static async Task<IReadOnlyList<string>> RawArgsOfAsync(IResource resource)
+    {
+        var args = new List<object>();
+        var context = new CommandLineArgsCallbackContext(args, resource);
+        foreach (var callback in resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
+        {
+            await callback.Callback(context);
+        }
+
+        return [.. args.Select(a => a is IManifestExpressionProvider m ? m.ValueExpression : a.ToString() ?? "")];
+    }
+
     /// <summary>The bind mounts and volumes of a container, by target path.</summary>
     public static IReadOnlyDictionary<string, ContainerMountAnnotation> MountsOf(IResource resource) =>
         resource.Annotations.OfType<ContainerMountAnnotation>().ToDictionary(m => m.Target);

@@ -24,7 +24,7 @@ public class PostgresModelTests
         await using var app = await AppHostModel.BuildAsync();
         var postgres = app.Resource<PostgresServerResource>("postgres");
 
-        Assert.Equal("airflow", app.Resource<PostgresDatabaseResource>("airflow").DatabaseName);
+        Assert.Equal("airflow", app.Resource<PostgresDatabaseResource>("airflow-db").DatabaseName);
         Assert.True(postgres.PasswordParameter.Secret);
     }
 

@@ -93,7 +93,7 @@ public class PrometheusModelTests
         var jobs = prometheus.Annotations.OfType<IScrapeTargetSource>().Select(t => $"{t.Job}.json").Distinct().Order().ToList();
         var files = PrometheusConfigFile.Load(Repo.Path("provisioning", "prometheus", "prometheus.yml")).GeneratedTargetFiles.Order().ToList();
 
-        Assert.Equal(["alertmanager.json", "blackbox.json", "node.json", "postgres.json", "probes.json", "prometheus.json"], files);
+        Assert.Equal(["airflow.json", "alertmanager.json", "blackbox.json", "kafka.json", "node.json", "postgres.json", "probes.json", "prometheus.json"], files);
         Assert.Equal(files, jobs);
     }
 
@@ -102,7 +102,7 @@ public class PrometheusModelTests
     {
         await using var app = await AppHostModel.BuildAsync();
 
-        Assert.Equal(["alertmanager", "blackbox-exporter", "node-exporter", "postgres-exporter"], AppHostModel.WaitsFor(app.Resource<PrometheusResource>("prometheus")));
+        Assert.Equal(["alertmanager", "blackbox-exporter", "kafka-exporter", "node-exporter", "postgres-exporter", "statsd-exporter"], AppHostModel.WaitsFor(app.Resource<PrometheusResource>("prometheus")));
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public class PrometheusModelTests
 
         Assert.False(app.Has("node-exporter"));
         Assert.DoesNotContain(prometheus.Annotations.OfType<ScrapeTargetAnnotation>(), t => t.Job == "node");
-        Assert.Equal(["alertmanager", "blackbox-exporter", "postgres-exporter"], AppHostModel.WaitsFor(prometheus));
+        Assert.Equal(["alertmanager", "blackbox-exporter", "kafka-exporter", "postgres-exporter", "statsd-exporter"], AppHostModel.WaitsFor(prometheus));
     }
 
     [Fact]
