@@ -6,8 +6,9 @@
 var builder = DistributedApplication.CreateBuilder(args);
 var monitoring = builder.AddMonitoring();
 
-// The services: Probes, and what Airflow needs (its metadata database, its StatsD sink).
-var probes = builder.AddProbes("probes", monitoring.ProbesHosting);
+// The services: Kafka, Probes (with its Kafka workload), and Airflow's metadata database.
+var kafka = monitoring.IsEnabled("kafka") ? builder.AddKafka("kafka").WithDataVolume() : null;
+var probes = builder.AddProbes("probes", monitoring.ProbesHosting, kafka);
 var postgres = monitoring.IsEnabled("postgres")
     ? builder.AddPostgres("postgres", password: builder.AddUrlSafePassword("postgres-password")).WithDataVolume()
     : null;
@@ -42,14 +43,10 @@ if (postgres is not null && monitoring.IsEnabled("postgres-exporter"))
     prometheus.WithScrapeTarget("postgres", postgresExporter).WaitFor(postgresExporter);
 }
 
-if (monitoring.IsEnabled("kafka"))
+if (kafka is not null && monitoring.IsEnabled("kafka-exporter"))
 {
-    var kafka = builder.AddKafka("kafka").WithDataVolume();
-    if (monitoring.IsEnabled("kafka-exporter"))
-    {
-        var kafkaExporter = builder.AddKafkaExporter("kafka-exporter", kafka);
-        prometheus.WithScrapeTarget("kafka", kafkaExporter).WaitFor(kafkaExporter);
-    }
+    var kafkaExporter = builder.AddKafkaExporter("kafka-exporter", kafka);
+    prometheus.WithScrapeTarget("kafka", kafkaExporter).WaitFor(kafkaExporter);
 }
 
 IResourceBuilder<AirflowResource>? airflow = null;

@@ -1,6 +1,7 @@
 using OpenTelemetry.Metrics;
 using Monitoring.Probes;
 using Monitoring.Probes.Alerting;
+using Monitoring.Probes.Kafka;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +14,7 @@ builder.Services.AddSingleton<ScenarioRunner>();
 builder.Services.AddSingleton<ProbeMetrics>();
 builder.Services.AddSingleton<NotificationStore>();
 builder.Services.AddHostedService<TrafficGenerator>();
+builder.Services.AddHostedService<KafkaWorkload>();
 
 var app = builder.Build();
 

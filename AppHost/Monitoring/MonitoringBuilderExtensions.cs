@@ -8,7 +8,10 @@ namespace Aspire.Hosting;
 /// <summary>Stack-wide wiring: settings, the image source and the start-up checks.</summary>
 public static class MonitoringBuilderExtensions
 {
-    /// <summary>Reads and checks the <c>Monitoring</c> settings, and registers the container-runtime check run before start.</summary>
+    /// <summary>
+    /// Reads the git-ignored <c>.env</c> at the repository root (if any) into configuration, reads and checks the
+    /// <c>Monitoring</c> settings, and registers the container-runtime check run before start.
+    /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <returns>The settings.</returns>
     /// <exception cref="InvalidOperationException">A setting is invalid; the message names it.</exception>
@@ -16,6 +19,7 @@ public static class MonitoringBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
+        DotEnvFile.AddTo(builder.Configuration, Path.Combine(builder.AppHostDirectory, "..", ".env"));
         var options = builder.Configuration.GetSection(MonitoringOptions.SectionName).Get<MonitoringOptions>() ?? new MonitoringOptions();
         options.Validate();
         options.ProvisioningDirectory = Path.GetFullPath(options.ProvisioningDirectory ?? Path.Combine(builder.AppHostDirectory, "..", "provisioning"));

@@ -17,17 +17,20 @@ public static class ProbesBuilderExtensions
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name.</param>
     /// <param name="hosting">How it runs.</param>
+    /// <param name="kafka">A broker for its Kafka workload (producer and consumer group); none when not given.</param>
     /// <returns>The resource builder.</returns>
-    public static IResourceBuilder<IResourceWithEndpoints> AddProbes(this IDistributedApplicationBuilder builder, [ResourceName] string name, ProbesHosting hosting)
+    public static IResourceBuilder<IResourceWithEndpoints> AddProbes(
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, ProbesHosting hosting, IResourceBuilder<KafkaServerResource>? kafka = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
 
         return hosting switch
         {
-            ProbesHosting.Project => builder.AddProject<Projects.Probes>(name)
+            ProbesHosting.Project => WithKafka(builder.AddProject<Projects.Probes>(name), kafka, k => k.ConnectionStringExpression)
                 .WithHttpHealthCheck("/health"),
-            ProbesHosting.Container => builder.AddContainer(name, LocalImageTags.ProbesImage, LocalImageTags.ProbesTag)
+            ProbesHosting.Container => WithKafka(builder.AddContainer(name, LocalImageTags.ProbesImage, LocalImageTags.ProbesTag), kafka,
+                    k => ReferenceExpression.Create($"{k.InternalEndpoint.Property(EndpointProperty.HostAndPort)}"))
                 .WithImageRegistry(LocalImageTags.Registry)
                 .WithHttpEndpoint(targetPort: ContainerHttpPort, name: "http")
                 .WithOtlpExporter()
@@ -35,4 +38,11 @@ public static class ProbesBuilderExtensions
             _ => throw new ArgumentOutOfRangeException(nameof(hosting), hosting, "Unknown Probes hosting."),
         };
     }
+
+    /// <summary>Points the Kafka workload at the broker (as the host or a container reaches it) and starts after it.</summary>
+    private static IResourceBuilder<T> WithKafka<T>(IResourceBuilder<T> probes, IResourceBuilder<KafkaServerResource>? kafka, Func<KafkaServerResource, ReferenceExpression> bootstrapServers)
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
+        kafka is null
+            ? probes
+            : probes.WithEnvironment("Kafka__BootstrapServers", bootstrapServers(kafka.Resource)).WithReferenceRelationship(kafka.Resource).WaitFor(kafka);
 }

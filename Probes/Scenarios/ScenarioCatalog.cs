@@ -9,6 +9,9 @@ public static class ScenarioCatalog
     /// <summary>Requests take <c>latencySeconds</c>: fires <c>ProbesHighLatency</c>.</summary>
     public const string LatencySpike = "latency-spike";
 
+    /// <summary>The Kafka workload's consumer pauses: fires <c>KafkaConsumerGroupLag</c> (needs Kafka).</summary>
+    public const string KafkaLag = "kafka-lag";
+
     /// <summary>The <c>durationSeconds</c> parameter every scenario has.</summary>
     public static readonly ScenarioParameter Duration = new("durationSeconds", 1, 3600, 120, "How long the fault lasts, in seconds.");
 
@@ -19,6 +22,7 @@ public static class ScenarioCatalog
             [Duration, new("errorRatio", 0.01, 1, 0.5, "The share of requests that fail, from 0.01 to 1.")]),
         new(LatencySpike, "Every simulated request is slow.",
             [Duration, new("latencySeconds", 0.01, 30, 2, "The latency of each request, in seconds.")]),
+        new(KafkaLag, "The Kafka workload's consumer group stops reading, so its lag grows.", [Duration]),
     ];
 
     /// <summary>Finds a scenario by name (case-sensitive, as in the URL).</summary>

@@ -35,4 +35,24 @@ public class ProbesModelTests
         Assert.Equal("/metrics", target.MetricsPath);
         Assert.Equal(KnownNetworkIdentifiers.DefaultAspireContainerNetwork, target.Endpoint.ContextNetworkID);
     }
+
+    [Fact]
+    public async Task Runs_its_kafka_workload_against_the_broker_once_it_is_healthy()
+    {
+        await using var app = await AppHostModel.BuildAsync();
+        var probes = app.Resource<ProjectResource>("probes");
+        var environment = await app.EnvironmentOfAsync(probes);
+
+        Assert.Equal("{kafka.bindings.tcp.host}:{kafka.bindings.tcp.port}", ((IManifestExpressionProvider)environment["Kafka__BootstrapServers"]).ValueExpression);
+        Assert.Equal(["kafka"], AppHostModel.WaitsFor(probes));
+    }
+
+    [Fact]
+    public async Task Without_kafka_it_runs_no_workload()
+    {
+        await using var app = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local", "Monitoring:ProbesHosting=Container");
+        var environment = await app.EnvironmentOfAsync(app.Resource<ContainerResource>("probes"));
+
+        Assert.False(environment.ContainsKey("Kafka__BootstrapServers"));
+    }
 }
