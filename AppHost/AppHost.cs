@@ -26,6 +26,7 @@ if (monitoring.IsEnabled("alertmanager"))
     alertmanager = builder.AddAlertmanager("alertmanager", monitoring.ProvisioningFor("alertmanager"))
         .WithDataVolume()
         .WithWebhookReceiver("probes", probes, ProbesBuilderExtensions.WebhookPath)
+        .WithWebhookReceiver("watchdog", probes, ProbesBuilderExtensions.WebhookPath)
         .WaitFor(probes);
     prometheus.WithScrapeTarget("alertmanager", alertmanager).WaitFor(alertmanager);
 }

@@ -36,9 +36,10 @@ public class AlertmanagerModelTests
         await using var app = await AppHostModel.BuildAsync();
         var alertmanager = app.Resource<AlertmanagerResource>("alertmanager");
 
-        var webhook = Assert.Single(alertmanager.Annotations.OfType<WebhookReceiverAnnotation>());
-        Assert.Equal(("probes", "probes", "/alertmanager/webhook"), (webhook.Receiver, webhook.Endpoint.Resource.Name, webhook.Path));
-        Assert.Equal(KnownNetworkIdentifiers.DefaultAspireContainerNetwork, webhook.Endpoint.ContextNetworkID);
+        var webhooks = alertmanager.Annotations.OfType<WebhookReceiverAnnotation>().ToList();
+        Assert.Equal(["probes", "watchdog"], webhooks.Select(w => w.Receiver).Order());
+        Assert.All(webhooks, w => Assert.Equal(("probes", "/alertmanager/webhook"), (w.Endpoint.Resource.Name, w.Path)));
+        Assert.All(webhooks, w => Assert.Equal(KnownNetworkIdentifiers.DefaultAspireContainerNetwork, w.Endpoint.ContextNetworkID));
         Assert.Equal(["probes"], AppHostModel.WaitsFor(alertmanager));
     }
 

@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using Monitoring.Tests.Infrastructure;
+using YamlDotNet.RepresentationModel;
+
+namespace Monitoring.Tests.Config;
+
+/// <summary>
+/// Rules and dashboards use only the Airflow and Kafka metric names the real exporters produce: Airflow's come from
+/// the statsd-exporter mapping, Kafka's from kafka-exporter's list. Neither runs on every machine, so a wrong name
+/// would otherwise go unnoticed.
+/// </summary>
+public partial class MetricNameTests
+{
+    [Fact]
+    public void Every_airflow_metric_used_is_produced_by_the_statsd_mapping()
+    {
+        var produced = MappedNames().SelectMany(n => new[] { n, n + "_bucket", n + "_sum", n + "_count" }).ToHashSet();
+        var used = UsedNames("airflow_");
+
+        Assert.NotEmpty(used);
+        var unknown = used.Where(n => !produced.Contains(n)).Order().ToList();
+        Assert.True(unknown.Count == 0, $"Not produced by provisioning/statsd/mappings.yml: {string.Join(", ", unknown)}");
+    }
+
+    [Fact]
+    public void Every_kafka_metric_used_is_one_kafka_exporter_produces()
+    {
+        var produced = File.ReadAllLines(Repo.Path("provisioning", "kafka", "kafka-exporter-metrics.txt"))
+            .Where(l => l.Length > 0 && !l.StartsWith('#')).ToHashSet();
+        var used = UsedNames("kafka_");
+
+        Assert.NotEmpty(used);
+        var unknown = used.Where(n => !produced.Contains(n)).Order().ToList();
+        Assert.True(unknown.Count == 0, $"Not produced by kafka-exporter: {string.Join(", ", unknown)}");
+    }
+
+    [Fact]
+    public void The_mapping_gives_every_airflow_family_the_rules_need()
+    {
+        var names = MappedNames();
+
+        Assert.Contains("airflow_scheduler_heartbeat_total", names);
+        Assert.Contains("airflow_dagrun_duration_seconds", names);
+        Assert.Contains("airflow_ti_failures_total", names);
+        Assert.Contains("airflow_dag_processing_import_errors", names);
+        Assert.Contains("airflow_pool_starving_tasks", names);
+        Assert.Contains("airflow_executor_open_slots", names);
+    }
+
+    private static HashSet<string> MappedNames()
+    {
+        var yaml = new YamlStream();
+        using (var reader = new StreamReader(Repo.Path("provisioning", "statsd", "mappings.yml")))
+        {
+            yaml.Load(reader);
+        }
+
+        var mappings = (YamlSequenceNode)((YamlMappingNode)yaml.Documents[0].RootNode).Children[new YamlScalarNode("mappings")];
+        return [.. mappings.Children.OfType<YamlMappingNode>().Select(m => ((YamlScalarNode)m.Children[new YamlScalarNode("name")]).Value!)];
+    }
+
+    private static HashSet<string> UsedNames(string prefix)
+    {
+        var texts = new[] { File.ReadAllText(Repo.Path("provisioning", "prometheus", "alerts.yml")) }
+            .Concat(DashboardFiles.All().Select(File.ReadAllText))
+            .Concat(Directory.GetFiles(Repo.Path("provisioning", "prometheus", "tests"), "*.yml").Select(File.ReadAllText));
+        return [.. texts.SelectMany(t => MetricName().Matches(t).Select(m => m.Value)).Where(n => n.StartsWith(prefix, StringComparison.Ordinal))];
+    }
+
+    [GeneratedRegex(@"\b(airflow|kafka)_[a-z_]+\b")]
+    private static partial Regex MetricName();
+}

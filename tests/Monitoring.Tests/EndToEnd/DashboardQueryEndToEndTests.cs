@@ -1,0 +1,66 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Monitoring.Tests.Config;
+using Monitoring.Tests.Infrastructure;
+
+namespace Monitoring.Tests.EndToEnd;
+
+/// <summary>
+/// Every dashboard query, variables substituted, sent to the running Prometheus: it must parse, and the panels fed by
+/// what runs here (Prometheus, node-exporter, Probes, Postgres, the blackbox-exporter) must return data.
+/// </summary>
+[Collection(StackCollection.Name)]
+public class DashboardQueryEndToEndTests(StackFixture stack)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string> Dashboards() => [.. DashboardFiles.All().Select(f => Path.GetFileName(f))];
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public async Task Every_panel_query_parses(string file)
+    {
+        stack.SkipIfUnavailable();
+        var http = stack.Client("prometheus");
+
+        foreach (var (panel, expr) in DashboardFiles.Queries(DashboardFiles.Load(Repo.Path("provisioning", "grafana", "dashboards", file))))
+        {
+            var response = await http.GetAsync($"/api/v1/query?query={Uri.EscapeDataString(expr)}", Ct);
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.True(body.GetProperty("status").GetString() == "success", $"{file}: '{panel}': {expr}: {body}");
+        }
+    }
+
+    [Theory]
+    [InlineData("system.json")]
+    [InlineData("probes.json")]
+    public async Task Panels_fed_by_what_runs_here_show_data(string file)
+    {
+        stack.SkipIfUnavailable();
+        var prometheus = new PrometheusApi(stack.Client("prometheus"));
+        var queries = DashboardFiles.Queries(DashboardFiles.Load(Repo.Path("provisioning", "grafana", "dashboards", file))).ToList();
+        var empty = queries;
+
+        try
+        {
+            await Wait.UntilAsync($"data for every panel of {file}", async ct =>
+            {
+                var stillEmpty = new List<(string Panel, string Expr)>();
+                foreach (var query in empty)
+                {
+                    if ((await prometheus.QueryAsync(query.Expr, ct)).GetArrayLength() == 0)
+                    {
+                        stillEmpty.Add(query);
+                    }
+                }
+
+                empty = stillEmpty;
+                return empty.Count == 0;
+            }, TimeSpan.FromSeconds(90), Ct, TimeSpan.FromSeconds(3));
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"Panels of {file} with no data: {string.Join("; ", empty.Select(q => $"'{q.Panel}': {q.Expr}"))}");
+        }
+    }
+}
