@@ -47,7 +47,7 @@ public static class GrafanaBuilderExtensions
         var password = (adminPassword ?? builder.AddUrlSafePassword($"{name}-admin-password")).Resource;
 
         var directory = Path.GetFullPath(configDirectory);
-        return builder.AddResource(new GrafanaResource(name, password))
+        var grafana = builder.AddResource(new GrafanaResource(name, password))
             .WithImage(GrafanaContainerImageTags.Image, GrafanaContainerImageTags.Tag)
             .WithImageRegistry(GrafanaContainerImageTags.Registry)
             .WithHttpEndpoint(targetPort: GrafanaResource.HttpPort, name: GrafanaResource.PrimaryEndpointName)
@@ -67,6 +67,26 @@ public static class GrafanaBuilderExtensions
             .WithUrlForEndpoint(GrafanaResource.PrimaryEndpointName, url => url.DisplayText = "Grafana")
             .WithReferenceRelationship(prometheus.Resource)
             .WaitFor(prometheus);
+
+        // A link per provisioned dashboard, straight from the Aspire dashboard.
+        foreach (var (uid, title) in DashboardsIn(Path.Combine(directory, "dashboards")))
+        {
+            grafana.WithUrl(ReferenceExpression.Create($"{grafana.Resource.PrimaryEndpoint}/d/{uid}"), title);
+        }
+
+        return grafana;
+    }
+
+    /// <summary>The uid and title of each dashboard file.</summary>
+    /// <param name="directory">The dashboards folder.</param>
+    /// <returns>The dashboards, by file name.</returns>
+    internal static IEnumerable<(string Uid, string Title)> DashboardsIn(string directory)
+    {
+        foreach (var file in Directory.Exists(directory) ? Directory.GetFiles(directory, "*.json").Order() : Enumerable.Empty<string>())
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
+            yield return (json.RootElement.GetProperty("uid").GetString()!, json.RootElement.GetProperty("title").GetString()!);
+        }
     }
 
     /// <summary>Keeps Grafana's database (users, preferences, annotations) in a named volume.</summary>

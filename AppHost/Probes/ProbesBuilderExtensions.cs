@@ -10,6 +10,9 @@ public static class ProbesBuilderExtensions
 
     private const int ContainerHttpPort = 8080;
 
+    /// <summary>The Probes fault scenarios, each a command in the dashboard (kept equal to Probes' ScenarioCatalog by a test).</summary>
+    public static readonly IReadOnlyList<string> Scenarios = ["error-burst", "latency-spike", "kafka-lag"];
+
     /// <summary>
     /// Adds Probes as the .NET project (default) or as its locally built container (see <see cref="ProbesHosting"/>).
     /// Either way it has an <c>http</c> endpoint and <c>/health</c> is its health check.
@@ -25,7 +28,7 @@ public static class ProbesBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
 
-        return hosting switch
+        IResourceBuilder<IResourceWithEndpoints> probes = hosting switch
         {
             ProbesHosting.Project => WithKafka(builder.AddProject<Projects.Probes>(name), kafka, k => k.ConnectionStringExpression)
                 .WithHttpHealthCheck("/health"),
@@ -37,6 +40,18 @@ public static class ProbesBuilderExtensions
                 .WithHttpHealthCheck("/health"),
             _ => throw new ArgumentOutOfRangeException(nameof(hosting), hosting, "Unknown Probes hosting."),
         };
+
+        foreach (var scenario in Scenarios)
+        {
+            probes.WithHttpCommand($"/scenarios/{scenario}", $"Start {scenario}", commandName: $"scenario-{scenario}", commandOptions: new HttpCommandOptions
+            {
+                Method = HttpMethod.Post,
+                Description = $"Starts the '{scenario}' fault with its default parameters (see GET /scenarios).",
+                IconName = "Flash",
+            });
+        }
+
+        return probes;
     }
 
     /// <summary>Points the Kafka workload at the broker (as the host or a container reaches it) and starts after it.</summary>

@@ -10,6 +10,9 @@ public static class PrometheusBuilderExtensions
     private const string ConfigFileName = "prometheus.yml";
     private const string DataMountPath = "/prometheus";
     private const string DefaultRetention = "15d";
+
+    /// <summary>The name of the dashboard command that reloads Prometheus' configuration.</summary>
+    public const string ReloadCommandName = "reload-configuration";
     private static readonly TimeSpan s_endpointResolutionTimeout = TimeSpan.FromMinutes(2);
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
@@ -70,6 +73,14 @@ public static class PrometheusBuilderExtensions
             })
             .WithHttpHealthCheck("/-/ready", endpointName: PrometheusResource.PrimaryEndpointName)
             .WithUrlForEndpoint(PrometheusResource.PrimaryEndpointName, url => url.DisplayText = "Prometheus")
+            .WithUrl(ReferenceExpression.Create($"{resource.PrimaryEndpoint}/alerts"), "Prometheus alerts")
+            .WithHttpCommand("/-/reload", "Reload configuration", commandName: ReloadCommandName, commandOptions: new HttpCommandOptions
+            {
+                Method = HttpMethod.Post,
+                Description = "Re-writes the scrape targets and reloads prometheus.yml and the rule files (POST /-/reload).",
+                IconName = "ArrowClockwise",
+                PrepareRequest = context => WriteGeneratedFilesAsync(resource, context.CancellationToken),
+            })
             .OnBeforeResourceStarted((prometheus, _, ct) => WriteGeneratedFilesAsync(prometheus, ct));
     }
 

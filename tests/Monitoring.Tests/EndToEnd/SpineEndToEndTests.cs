@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Monitoring.Tests.Infrastructure;
 
 namespace Monitoring.Tests.EndToEnd;
@@ -50,33 +51,64 @@ public class SpineEndToEndTests(StackFixture stack)
     }
 
     [Fact]
-    public async Task An_error_burst_is_alerted_to_the_webhook_and_resolved_when_it_ends()
+    public async Task Error_and_latency_faults_are_alerted_to_the_webhook_and_resolved_when_they_end()
     {
         stack.SkipIfUnavailable();
         var probes = stack.Client("probes");
+        var commands = stack.App.Services.GetRequiredService<ResourceCommandService>();
 
+        // One fault through the API, the other through the dashboard's command.
         var started = await probes.PostAsync("/scenarios/error-burst",
             new StringContent("""{"durationSeconds": 600, "errorRatio": 1}""", Encoding.UTF8, "application/json"), Ct);
         Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+        var command = await commands.ExecuteCommandAsync("probes", "scenario-latency-spike", Ct);
+        Assert.True(command.Success, command.Message);
 
-        var firing = await NotificationAsync(probes, "firing", TimeSpan.FromMinutes(3));
-        var alert = firing.GetProperty("alerts").EnumerateArray().First(a => a.GetProperty("labels").GetProperty("alertname").GetString() == "ProbesHighErrorRatio");
+        var (errors, latency) = (NotificationAsync(probes, "ProbesHighErrorRatio", "firing"), NotificationAsync(probes, "ProbesHighLatency", "firing"));
+        var alert = (await errors).GetProperty("alerts").EnumerateArray().First();
         Assert.Equal("warning", alert.GetProperty("labels").GetProperty("severity").GetString());
         Assert.Equal("probes", alert.GetProperty("labels").GetProperty("job").GetString());
         Assert.StartsWith("docs/alerts.md#", alert.GetProperty("annotations").GetProperty("runbook_url").GetString());
+        Assert.Equal("probes", (await latency).GetProperty("receiver").GetString());
 
         Assert.Equal(HttpStatusCode.NoContent, (await probes.DeleteAsync("/scenarios/error-burst", Ct)).StatusCode);
-        await NotificationAsync(probes, "resolved", TimeSpan.FromMinutes(3));
+        Assert.Equal(HttpStatusCode.NoContent, (await probes.DeleteAsync("/scenarios/latency-spike", Ct)).StatusCode);
+        await Task.WhenAll(NotificationAsync(probes, "ProbesHighErrorRatio", "resolved"), NotificationAsync(probes, "ProbesHighLatency", "resolved"));
     }
 
-    private static async Task<JsonElement> NotificationAsync(HttpClient probes, string status, TimeSpan timeout)
+    [Fact]
+    public async Task The_watchdog_reaches_its_own_receiver()
+    {
+        stack.SkipIfUnavailable();
+
+        var watchdog = await NotificationAsync(stack.Client("probes"), "Watchdog", "firing");
+
+        Assert.Equal("watchdog", watchdog.GetProperty("receiver").GetString());
+    }
+
+    [Fact]
+    public async Task The_reload_command_reloads_prometheus()
+    {
+        stack.SkipIfUnavailable();
+        var http = stack.Client("prometheus");
+        async Task<string?> LastConfigTimeAsync(CancellationToken ct) =>
+            (await http.GetFromJsonAsync<JsonElement>("/api/v1/status/runtimeinfo", ct)).GetProperty("data").GetProperty("lastConfigTime").GetString();
+        var before = await LastConfigTimeAsync(Ct);
+
+        var result = await stack.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync("prometheus", PrometheusBuilderExtensions.ReloadCommandName, Ct);
+
+        Assert.True(result.Success, result.Message);
+        await Wait.UntilAsync("a newer configuration load", async ct => await LastConfigTimeAsync(ct) != before, TimeSpan.FromSeconds(30), Ct);
+    }
+
+    private static async Task<JsonElement> NotificationAsync(HttpClient probes, string alertname, string status)
     {
         JsonElement list = default;
-        await Wait.UntilAsync($"a '{status}' ProbesHighErrorRatio notification at the Probes webhook", async ct =>
+        await Wait.UntilAsync($"a '{status}' {alertname} notification at the Probes webhook", async ct =>
         {
-            list = await probes.GetFromJsonAsync<JsonElement>($"/alertmanager/notifications?alertname=ProbesHighErrorRatio&status={status}", ct);
+            list = await probes.GetFromJsonAsync<JsonElement>($"/alertmanager/notifications?alertname={alertname}&status={status}", ct);
             return list.GetArrayLength() > 0;
-        }, timeout, Ct, TimeSpan.FromSeconds(2));
+        }, TimeSpan.FromMinutes(3), Ct, TimeSpan.FromSeconds(2));
         return list[list.GetArrayLength() - 1];
     }
 }

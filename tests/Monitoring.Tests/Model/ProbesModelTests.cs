@@ -55,4 +55,14 @@ public class ProbesModelTests
 
         Assert.False(environment.ContainsKey("Kafka__BootstrapServers"));
     }
+
+    [Fact]
+    public async Task Has_a_dashboard_command_for_each_scenario_probes_knows()
+    {
+        await using var app = await AppHostModel.BuildAsync();
+        var commands = app.Resource<ProjectResource>("probes").Annotations.OfType<ResourceCommandAnnotation>().Select(c => c.Name).ToList();
+
+        Assert.Equal(Monitoring.Probes.ScenarioCatalog.All.Select(s => s.Name).Order(), ProbesBuilderExtensions.Scenarios.Order());
+        Assert.All(ProbesBuilderExtensions.Scenarios, s => Assert.Contains($"scenario-{s}", commands));
+    }
 }

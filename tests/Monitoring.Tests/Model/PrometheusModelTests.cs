@@ -123,4 +123,13 @@ public class PrometheusModelTests
 
         Assert.Contains("Monitoring:ScrapeInterval", (ex.InnerException ?? ex).Message);
     }
+
+    [Fact]
+    public async Task Has_a_reload_command_in_the_dashboard()
+    {
+        await using var app = await AppHostModel.BuildAsync();
+
+        Assert.Contains(app.Resource<PrometheusResource>("prometheus").Annotations.OfType<ResourceCommandAnnotation>(),
+            c => c.Name == PrometheusBuilderExtensions.ReloadCommandName && c.DisplayName == "Reload configuration");
+    }
 }
