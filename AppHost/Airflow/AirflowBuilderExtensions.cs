@@ -124,6 +124,7 @@ public static class AirflowBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(mappingDirectory);
 
+        ProvisioningValidation.ValidateYamlAtStart(builder, Path.Combine(Path.GetFullPath(mappingDirectory), "mappings.yml"));
         return builder.AddResource(new StatsdExporterResource(name))
             .WithImage(StatsdExporterContainerImageTags.Image, StatsdExporterContainerImageTags.Tag)
             .WithImageRegistry(StatsdExporterContainerImageTags.Registry)

@@ -1,3 +1,5 @@
+using Monitoring.AppHost;
+
 namespace Aspire.Hosting;
 
 /// <summary>Adds a blackbox-exporter and the HTTP endpoints it probes.</summary>
@@ -19,6 +21,7 @@ public static class BlackboxExporterBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(configDirectory);
 
+        ProvisioningValidation.ValidateYamlAtStart(builder, Path.Combine(Path.GetFullPath(configDirectory), "config.yml"));
         return builder.AddResource(new BlackboxExporterResource(name))
             .WithImage(BlackboxExporterContainerImageTags.Image, BlackboxExporterContainerImageTags.Tag)
             .WithImageRegistry(BlackboxExporterContainerImageTags.Registry)

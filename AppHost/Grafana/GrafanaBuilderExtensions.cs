@@ -1,3 +1,5 @@
+using Monitoring.AppHost;
+
 namespace Aspire.Hosting;
 
 /// <summary>Adds Grafana to the application model.</summary>
@@ -47,6 +49,10 @@ public static class GrafanaBuilderExtensions
         var password = (adminPassword ?? builder.AddUrlSafePassword($"{name}-admin-password")).Resource;
 
         var directory = Path.GetFullPath(configDirectory);
+        ProvisioningValidation.ValidateYamlAtStart(builder, Directory.Exists(Path.Combine(directory, "provisioning"))
+            ? Directory.GetFiles(Path.Combine(directory, "provisioning"), "*.yml", SearchOption.AllDirectories)
+            : [Path.Combine(directory, "provisioning")]);
+        ProvisioningValidation.ValidateJsonAtStart(builder, Path.Combine(directory, "dashboards"));
         var grafana = builder.AddResource(new GrafanaResource(name, password))
             .WithImage(GrafanaContainerImageTags.Image, GrafanaContainerImageTags.Tag)
             .WithImageRegistry(GrafanaContainerImageTags.Registry)
@@ -80,13 +86,27 @@ public static class GrafanaBuilderExtensions
     /// <summary>The uid and title of each dashboard file.</summary>
     /// <param name="directory">The dashboards folder.</param>
     /// <returns>The dashboards, by file name.</returns>
+    /// <remarks>A file that does not parse is left out here; the start-up check reports it with its line.</remarks>
     internal static IEnumerable<(string Uid, string Title)> DashboardsIn(string directory)
     {
+        var dashboards = new List<(string, string)>();
         foreach (var file in Directory.Exists(directory) ? Directory.GetFiles(directory, "*.json").Order() : Enumerable.Empty<string>())
         {
-            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
-            yield return (json.RootElement.GetProperty("uid").GetString()!, json.RootElement.GetProperty("title").GetString()!);
+            try
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
+                if (json.RootElement.TryGetProperty("uid", out var uid) && json.RootElement.TryGetProperty("title", out var title))
+                {
+                    dashboards.Add((uid.GetString()!, title.GetString()!));
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                continue;
+            }
         }
+
+        return dashboards;
     }
 
     /// <summary>Keeps Grafana's database (users, preferences, annotations) in a named volume.</summary>

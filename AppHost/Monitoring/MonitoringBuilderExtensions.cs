@@ -9,8 +9,8 @@ namespace Aspire.Hosting;
 public static class MonitoringBuilderExtensions
 {
     /// <summary>
-    /// Reads the git-ignored <c>.env</c> at the repository root (if any) into configuration, reads and checks the
-    /// <c>Monitoring</c> settings, and registers the container-runtime check run before start.
+    /// Reads the git-ignored <c>.env</c> at the repository root (if any) into configuration, and reads and checks the
+    /// <c>Monitoring</c> settings.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <returns>The settings.</returns>
@@ -23,7 +23,6 @@ public static class MonitoringBuilderExtensions
         var options = builder.Configuration.GetSection(MonitoringOptions.SectionName).Get<MonitoringOptions>() ?? new MonitoringOptions();
         options.Validate();
         options.ProvisioningDirectory = Path.GetFullPath(options.ProvisioningDirectory ?? Path.Combine(builder.AppHostDirectory, "..", "provisioning"));
-        ContainerRuntimePreflight.Register(builder);
         ReportUnavailableComponents(builder, options);
         return options;
     }
@@ -81,7 +80,9 @@ public static class MonitoringBuilderExtensions
     /// <summary>
     /// Applies the image source to every container of the model: with <see cref="ImageSource.Local"/>, each container
     /// whose official image has a locally built stand-in (see <c>eng/images</c>) runs that instead. This is the only
-    /// place the choice is made; components are always declared with their official image.
+    /// place the choice is made; components are always declared with their official image. Call it last: it also
+    /// registers the start-up check that the container runtime answers and the local images exist, which runs after
+    /// the components have checked their provisioning files.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="source">The image source.</param>
@@ -89,6 +90,7 @@ public static class MonitoringBuilderExtensions
     public static IDistributedApplicationBuilder UseImageSource(this IDistributedApplicationBuilder builder, ImageSource source)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ContainerRuntimePreflight.Register(builder);
         if (source != ImageSource.Local)
         {
             return builder;

@@ -55,7 +55,10 @@ public static class PrometheusBuilderExtensions
                     $"Parameter '{retention.Resource.Name}' is '{value}': it must be a Prometheus duration such as 15d or 12h.");
             }
 
-            PrometheusConfigFile.Load(resource.ConfigFilePath());
+            foreach (var ruleFile in PrometheusConfigFile.Load(resource.ConfigFilePath()).RuleFiles(ConfigMountPath, resource.ConfigDirectory))
+            {
+                ProvisioningValidation.CheckYaml(ruleFile);
+            }
         });
 
         return builder.AddResource(resource)

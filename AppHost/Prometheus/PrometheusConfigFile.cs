@@ -28,6 +28,16 @@ internal sealed class PrometheusConfigFile : YamlConfigFile
         .Select(v => v[TargetsDirectory.Length..])
         .Distinct(StringComparer.Ordinal)];
 
+    /// <summary>The rule files the configuration names, as host paths (those under the config mount; globs are not expanded).</summary>
+    /// <param name="mountPath">Where the config folder is mounted in the container.</param>
+    /// <param name="hostDirectory">The config folder on the host.</param>
+    /// <returns>The host paths.</returns>
+    public IEnumerable<string> RuleFiles(string mountPath, string hostDirectory) =>
+        (Child<YamlSequenceNode>(Root, "rule_files")?.Children ?? []).OfType<YamlScalarNode>()
+            .Select(n => n.Value ?? "")
+            .Where(v => v.StartsWith(mountPath + "/", StringComparison.Ordinal) && !v.Contains('*', StringComparison.Ordinal))
+            .Select(v => System.IO.Path.Combine(hostDirectory, v[(mountPath.Length + 1)..]));
+
     /// <summary>Reads a configuration file.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The file's content.</returns>
