@@ -80,12 +80,8 @@ public static class AlertmanagerBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(receiver);
         ArgumentNullException.ThrowIfNull(target);
 
-        var endpoint = target.GetEndpoint(endpointName, KnownNetworkIdentifiers.DefaultAspireContainerNetwork);
-        return builder
-            .WithAnnotation(new WebhookReceiverAnnotation(receiver, endpoint, path))
-            // Tells the orchestrator this container reaches the target (see PrometheusBuilderExtensions.WithScrapeTarget).
-            .WithEnvironment($"WEBHOOK_{receiver.Replace('-', '_').ToUpperInvariant()}_URL", ReferenceExpression.Create($"{endpoint}{path}"))
-            .WithReferenceRelationship(target.Resource);
+        var endpoint = ContainerNetworkReference.Reference(builder, target, endpointName, $"WEBHOOK_{receiver}_URL", path);
+        return builder.WithAnnotation(new WebhookReceiverAnnotation(receiver, endpoint, path));
     }
 
     internal static string ConfigFilePath(this AlertmanagerResource resource) => Path.Combine(resource.ConfigDirectory, ConfigFileName);

@@ -46,12 +46,8 @@ public static class BlackboxExporterBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(target);
 
-        var endpoint = target.GetEndpoint(endpointName, KnownNetworkIdentifiers.DefaultAspireContainerNetwork);
-        return builder
-            .WithAnnotation(new HttpProbeAnnotation(endpoint, path, module))
-            // How the orchestrator learns that this container reaches the target (see WithScrapeTarget).
-            .WithEnvironment($"PROBE_TARGET_{target.Resource.Name.Replace('-', '_').ToUpperInvariant()}", ReferenceExpression.Create($"{endpoint}{path}"))
-            .WithReferenceRelationship(target.Resource);
+        var endpoint = ContainerNetworkReference.Reference(builder, target, endpointName, $"PROBE_TARGET_{target.Resource.Name}", path);
+        return builder.WithAnnotation(new HttpProbeAnnotation(endpoint, path, module));
     }
 
     /// <summary>Has Prometheus scrape every probe of a blackbox-exporter under a job of <c>prometheus.yml</c>.</summary>

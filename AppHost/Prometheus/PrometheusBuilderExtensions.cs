@@ -146,13 +146,8 @@ public static class PrometheusBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(job);
         ArgumentNullException.ThrowIfNull(target);
 
-        var endpoint = target.GetEndpoint(endpointName, KnownNetworkIdentifiers.DefaultAspireContainerNetwork);
-        return builder
-            .WithAnnotation(new ScrapeTargetAnnotation(job, endpoint, metricsPath))
-            // The variable is informational inside the container, but it is how the orchestrator learns that this
-            // container reaches the target (and sets up the container-to-host tunnel when the target is a host process).
-            .WithEnvironment($"SCRAPE_TARGET_{EnvironmentName(job)}_{EnvironmentName(target.Resource.Name)}", endpoint.Property(EndpointProperty.HostAndPort))
-            .WithReferenceRelationship(target.Resource);
+        var endpoint = ContainerNetworkReference.Reference(builder, target, endpointName, $"SCRAPE_TARGET_{job}_{target.Resource.Name}");
+        return builder.WithAnnotation(new ScrapeTargetAnnotation(job, endpoint, metricsPath));
     }
 
     /// <summary>The full path of the checked-in configuration file.</summary>
@@ -172,8 +167,6 @@ public static class PrometheusBuilderExtensions
     private static string ConfigFileInContainer(PrometheusResource resource) => resource.UsesGeneratedConfig()
         ? $"{GeneratedFiles.ContainerPath}/{ConfigFileName}"
         : $"{ConfigMountPath}/{ConfigFileName}";
-
-    private static string EnvironmentName(string name) => name.Replace('-', '_').ToUpperInvariant();
 
     /// <summary>Writes <c>targets/{job}.json</c> for every job (an empty list for a job with no target) and, when needed, the configuration copy.</summary>
     private static async Task WriteGeneratedFilesAsync(PrometheusResource prometheus, CancellationToken cancellationToken)
