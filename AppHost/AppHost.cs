@@ -27,6 +27,7 @@ if (monitoring.IsEnabled("alertmanager"))
         .WithDataVolume()
         .WithWebhookReceiver("probes", probes, ProbesBuilderExtensions.WebhookPath)
         .WithWebhookReceiver("watchdog", probes, ProbesBuilderExtensions.WebhookPath)
+        .WithConfiguredReceivers()
         .WaitFor(probes);
     prometheus.WithScrapeTarget("alertmanager", alertmanager).WaitFor(alertmanager);
 }

@@ -84,6 +84,59 @@ public static class AlertmanagerBuilderExtensions
         return builder.WithAnnotation(new WebhookReceiverAnnotation(receiver, endpoint, path));
     }
 
+    /// <summary>
+    /// Adds the receivers whose parameters are set in configuration: Slack (<c>alertmanager-slack-webhook-url</c>, secret;
+    /// optional <c>alertmanager-slack-channel</c>), e-mail (<c>alertmanager-email-to</c>, <c>alertmanager-smtp-smarthost</c>,
+    /// <c>alertmanager-smtp-from</c>, optional <c>alertmanager-smtp-username</c> and secret <c>alertmanager-smtp-password</c>)
+    /// and a generic webhook (<c>alertmanager-webhook-url</c>, secret). Each is off unless its first parameter is set;
+    /// every alert but the Watchdog goes to each one that is on, besides the Probes webhook.
+    /// </summary>
+    /// <param name="builder">The Alertmanager resource builder.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<AlertmanagerResource> WithConfiguredReceivers(this IResourceBuilder<AlertmanagerResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var app = builder.ApplicationBuilder;
+        bool IsSet(string name) => !string.IsNullOrWhiteSpace(app.Configuration[$"Parameters:{name}"]);
+        ParameterResource Parameter(string name, bool secret) => app.AddParameter(name, secret).Resource;
+
+        if (IsSet("alertmanager-slack-webhook-url"))
+        {
+            var settings = new Dictionary<string, ParameterResource> { ["api_url"] = Parameter("alertmanager-slack-webhook-url", secret: true) };
+            if (IsSet("alertmanager-slack-channel"))
+            {
+                settings["channel"] = Parameter("alertmanager-slack-channel", secret: false);
+            }
+
+            builder.WithAnnotation(new ExternalReceiverAnnotation(ExternalReceiverKind.Slack, settings));
+        }
+
+        if (IsSet("alertmanager-email-to"))
+        {
+            var settings = new Dictionary<string, ParameterResource>
+            {
+                ["to"] = Parameter("alertmanager-email-to", secret: false),
+                ["smarthost"] = Parameter("alertmanager-smtp-smarthost", secret: false),
+                ["from"] = Parameter("alertmanager-smtp-from", secret: false),
+            };
+            if (IsSet("alertmanager-smtp-username"))
+            {
+                settings["auth_username"] = Parameter("alertmanager-smtp-username", secret: false);
+                settings["auth_password"] = Parameter("alertmanager-smtp-password", secret: true);
+            }
+
+            builder.WithAnnotation(new ExternalReceiverAnnotation(ExternalReceiverKind.Email, settings));
+        }
+
+        if (IsSet("alertmanager-webhook-url"))
+        {
+            builder.WithAnnotation(new ExternalReceiverAnnotation(ExternalReceiverKind.Webhook,
+                new Dictionary<string, ParameterResource> { ["url"] = Parameter("alertmanager-webhook-url", secret: true) }));
+        }
+
+        return builder;
+    }
+
     internal static string ConfigFilePath(this AlertmanagerResource resource) => Path.Combine(resource.ConfigDirectory, ConfigFileName);
 
     private static async Task WriteConfigAsync(AlertmanagerResource alertmanager, CancellationToken cancellationToken)
@@ -95,8 +148,20 @@ public static class AlertmanagerBuilderExtensions
             urls[webhook.Receiver] = await webhook.Endpoint.GetValueAsync(context, cancellationToken).ConfigureAwait(false) + webhook.Path;
         }
 
+        var receivers = new List<(ExternalReceiverKind, IReadOnlyDictionary<string, string>)>();
+        foreach (var receiver in alertmanager.Annotations.OfType<ExternalReceiverAnnotation>())
+        {
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (field, parameter) in receiver.Settings)
+            {
+                values[field] = await parameter.GetValueAsync(cancellationToken).ConfigureAwait(false) ?? "";
+            }
+
+            receivers.Add((receiver.Kind, values));
+        }
+
         var config = AlertmanagerConfigFile.Load(alertmanager.ConfigFilePath());
         await GeneratedFiles.WriteAtomicallyAsync(
-            Path.Combine(alertmanager.GeneratedDirectory, ConfigFileName), config.WithWebhookUrls(urls), cancellationToken).ConfigureAwait(false);
+            Path.Combine(alertmanager.GeneratedDirectory, ConfigFileName), config.Render(urls, receivers), cancellationToken).ConfigureAwait(false);
     }
 }

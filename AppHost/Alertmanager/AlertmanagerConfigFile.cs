@@ -25,7 +25,17 @@ internal sealed class AlertmanagerConfigFile : YamlConfigFile
     /// <param name="urls">The URL by receiver name.</param>
     /// <returns>The YAML text.</returns>
     /// <exception cref="InvalidOperationException">A receiver is missing or has no <c>webhook_configs</c> entry.</exception>
-    public string WithWebhookUrls(IReadOnlyDictionary<string, string> urls)
+    public string WithWebhookUrls(IReadOnlyDictionary<string, string> urls) => Render(urls, []);
+
+    /// <summary>
+    /// The configuration with the webhook URLs replaced and, for each external receiver, a receiver named after its
+    /// kind (<c>slack</c>, <c>email</c>, <c>webhook</c>) and a first route that sends it every alert but the Watchdog and
+    /// continues to the other routes.
+    /// </summary>
+    /// <param name="urls">The webhook URL by receiver name.</param>
+    /// <param name="receivers">The external receivers and their settings by Alertmanager field name.</param>
+    /// <returns>The YAML text.</returns>
+    public string Render(IReadOnlyDictionary<string, string> urls, IReadOnlyList<(ExternalReceiverKind Kind, IReadOnlyDictionary<string, string> Settings)> receivers)
     {
         foreach (var (name, url) in urls)
         {
@@ -40,7 +50,33 @@ internal sealed class AlertmanagerConfigFile : YamlConfigFile
             webhook.Children[new YamlScalarNode("url")] = new YamlScalarNode(url);
         }
 
-        return Render("with this run's webhook URLs");
+        foreach (var (kind, settings) in receivers)
+        {
+            var name = kind.ToString().ToLowerInvariant();
+            var config = new YamlMappingNode { { "send_resolved", "true" } };
+            foreach (var (field, value) in settings)
+            {
+                config.Add(field, value);
+            }
+
+            var configsKey = kind switch { ExternalReceiverKind.Slack => "slack_configs", ExternalReceiverKind.Email => "email_configs", _ => "webhook_configs" };
+            Child<YamlSequenceNode>(Root, "receivers")!.Add(new YamlMappingNode { { "name", name }, { configsKey, new YamlSequenceNode(config) } });
+            var route = Child<YamlMappingNode>(Root, "route") ?? throw new InvalidOperationException($"{Path}: no route.");
+            if (Child<YamlSequenceNode>(route, "routes") is not { } routes)
+            {
+                routes = [];
+                route.Children[new YamlScalarNode("routes")] = routes;
+            }
+
+            routes.Children.Insert(0, new YamlMappingNode
+            {
+                { "receiver", name },
+                { "matchers", new YamlSequenceNode(new YamlScalarNode("alertname!=\"Watchdog\"")) },
+                { "continue", "true" },
+            });
+        }
+
+        return Render("with this run's webhook URLs and configured receivers");
     }
 
     private IEnumerable<YamlMappingNode> Receivers() =>

@@ -35,6 +35,28 @@ public class AlertmanagerConfigTests
     }
 
     [Fact]
+    public void Amtool_accepts_the_copy_rendered_with_slack_email_and_webhook_receivers()
+    {
+        ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
+        using var generated = new ReadableTempDirectory();
+        var copy = generated.Write("alertmanager.yml", AlertmanagerConfigFile.Load(s_source).Render(
+            new Dictionary<string, string> { ["probes"] = "http://probes:8080/alertmanager/webhook" },
+            [
+                (ExternalReceiverKind.Slack, new Dictionary<string, string> { ["api_url"] = "https://slack.invalid/hook", ["channel"] = "#alerts" }),
+                (ExternalReceiverKind.Email, new Dictionary<string, string> { ["to"] = "ops@example.invalid", ["smarthost"] = "smtp.example.invalid:587", ["from"] = "am@example.invalid" }),
+                (ExternalReceiverKind.Webhook, new Dictionary<string, string> { ["url"] = "https://hook.invalid/" }),
+            ]));
+
+        var (exitCode, output) = ContainerHost.RunTool(ContainerHost.AlertmanagerImage, "amtool", ["check-config", "/aspire/alertmanager.yml"],
+            new Dictionary<string, string> { [generated.Path] = "/aspire" });
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains(" - 5 receivers", output);
+        var text = File.ReadAllText(copy);
+        Assert.True(text.IndexOf("receiver: webhook", StringComparison.Ordinal) < text.IndexOf("receiver: watchdog", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Rendering_a_receiver_the_file_lacks_names_the_file()
     {
         var ex = Assert.Throws<InvalidOperationException>(() =>

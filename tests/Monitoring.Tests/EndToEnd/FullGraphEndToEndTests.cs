@@ -9,7 +9,7 @@ namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>
 /// The whole graph with the official images: every container healthy, every target up, Grafana serving its
-/// provisioned datasource and dashboards, and an Airflow task failure reaching Prometheus. It runs where every
+/// provisioned datasource and dashboards, and an Airflow DAG failure and a Kafka consumer-group lag alerted to the webhook. It runs where every
 /// official image is already present (or may be pulled: MONITORING_PULL_OFFICIAL_IMAGES=1, on a machine with
 /// registry access); elsewhere it is skipped, naming the missing images. This machine has no registry.
 /// </summary>
@@ -38,6 +38,10 @@ public class FullGraphEndToEndTests
         using var volumes = new TestVolumes();
         await using var app = await TestStack.StartAsync(volumes, Ct, "Monitoring:ImageSource=Official");
         var prometheus = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
+        var probes = app.CreateHttpClient("probes", "http");
+
+        // The Kafka workload's consumer group stops reading: its lag grows past the threshold (5 messages/s, 1000 in ~200 s, then 5 min).
+        (await probes.PostAsync("/scenarios/kafka-lag", new StringContent("""{"durationSeconds": 1200}""", Encoding.UTF8, "application/json"), Ct)).EnsureSuccessStatusCode();
 
         string[] jobs = ["airflow", "alertmanager", "blackbox", "kafka", "node", "postgres", "probes", "prometheus"];
         await Wait.UntilAsync("every job's targets up", async ct =>
@@ -65,5 +69,13 @@ public class FullGraphEndToEndTests
         (await airflow.PostAsJsonAsync("/api/v2/dags/monitoring_fail_on_demand/dagRuns", new { logical_date = (string?)null }, Ct)).EnsureSuccessStatusCode();
         await Wait.UntilAsync("an Airflow task failure in Prometheus", async ct =>
             (await prometheus.QueryAsync("airflow_ti_failures_total > 0", ct)).GetArrayLength() > 0, TimeSpan.FromMinutes(3), Ct);
+
+        await NotificationAsync(probes, "AirflowDagRunFailures", TimeSpan.FromMinutes(5));
+        await NotificationAsync(probes, "KafkaConsumerGroupLag", TimeSpan.FromMinutes(12));
     }
+
+    private static async Task NotificationAsync(HttpClient probes, string alertname, TimeSpan timeout) =>
+        await Wait.UntilAsync($"a firing {alertname} at the Probes webhook", async ct =>
+            (await probes.GetFromJsonAsync<JsonElement>($"/alertmanager/notifications?alertname={alertname}&status=firing", ct)).GetArrayLength() > 0,
+            timeout, Ct, TimeSpan.FromSeconds(5));
 }

@@ -51,4 +51,18 @@ public class AlertmanagerModelTests
         Assert.False(app.Has("alertmanager"));
         Assert.DoesNotContain(app.Resource<PrometheusResource>("prometheus").Annotations.OfType<ScrapeTargetAnnotation>(), t => t.Job == "alertmanager");
     }
+
+    [Fact]
+    public async Task External_receivers_are_off_unless_configured_and_their_urls_are_secret()
+    {
+        await using var none = await AppHostModel.BuildAsync();
+        await using var some = await AppHostModel.BuildAsync(
+            "Parameters:alertmanager-slack-webhook-url=https://slack.invalid/hook", "Parameters:alertmanager-webhook-url=https://hook.invalid/");
+
+        Assert.Empty(none.Resource<AlertmanagerResource>("alertmanager").Annotations.OfType<ExternalReceiverAnnotation>());
+        var receivers = some.Resource<AlertmanagerResource>("alertmanager").Annotations.OfType<ExternalReceiverAnnotation>().ToList();
+        Assert.Equal([ExternalReceiverKind.Slack, ExternalReceiverKind.Webhook], receivers.Select(r => r.Kind));
+        Assert.True(receivers[0].Settings["api_url"].Secret);
+        Assert.True(receivers[1].Settings["url"].Secret);
+    }
 }
