@@ -14,8 +14,9 @@ internal static class GeneratedFiles
     public const string ContainerPath = "/aspire";
 
     /// <summary>
-    /// Names a fresh folder for one resource of one run; it is created when the application starts (a model that is
-    /// only built leaves nothing behind) and deleted when it stops.
+    /// Names a fresh folder for one resource of one run. It is created by the first file written to it, just before
+    /// its container starts (a model that is only built, or a start that fails earlier, leaves nothing behind), and
+    /// deleted when the application stops or is disposed.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="resourceName">The resource the files are for.</param>
@@ -23,12 +24,8 @@ internal static class GeneratedFiles
     public static string ReserveDirectory(IDistributedApplicationBuilder builder, string resourceName)
     {
         var path = Path.Combine(Path.GetTempPath(), "aspire-monitoring", $"{resourceName}-{Guid.NewGuid():n}");
-        builder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
-        {
-            Directory.CreateDirectory(path);
-            return Task.CompletedTask;
-        });
-        builder.Services.AddSingleton<IHostedService>(new Cleanup(path));
+        // Created by the container, so the container disposes it with the application.
+        builder.Services.AddSingleton<IHostedService>(_ => new Cleanup(path));
         return path;
     }
 
@@ -45,22 +42,29 @@ internal static class GeneratedFiles
         File.Move(temporary, path, overwrite: true);
     }
 
-    private sealed class Cleanup(string path) : IHostedService
+    private sealed class Cleanup(string path) : IHostedService, IDisposable
     {
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StopAsync(CancellationToken cancellationToken)
         {
+            Dispose();
+            return Task.CompletedTask;
+        }
+
+        public void Dispose()
+        {
             try
             {
-                Directory.Delete(path, recursive: true);
+                if (Directory.Exists(path))
+                {
+                    Directory.Delete(path, recursive: true);
+                }
             }
             catch (IOException)
             {
                 // Best effort: a temp folder left behind is harmless.
             }
-
-            return Task.CompletedTask;
         }
     }
 }

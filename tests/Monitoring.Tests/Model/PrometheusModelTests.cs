@@ -132,4 +132,16 @@ public class PrometheusModelTests
         Assert.Contains(app.Resource<PrometheusResource>("prometheus").Annotations.OfType<ResourceCommandAnnotation>(),
             c => c.Name == PrometheusBuilderExtensions.ReloadCommandName && c.DisplayName == "Reload configuration");
     }
+
+    [Fact]
+    public async Task Building_the_model_writes_nothing_to_disk()
+    {
+        string generated;
+        await using (var app = await AppHostModel.BuildAsync())
+        {
+            generated = app.Resource<PrometheusResource>("prometheus").GeneratedDirectory;
+        }
+
+        Assert.False(Directory.Exists(generated));
+    }
 }
