@@ -16,6 +16,7 @@ var postgres = monitoring.IsEnabled("postgres")
 // Prometheus, and Alertmanager delivering to the Probes webhook.
 var prometheus = builder.AddPrometheus("prometheus", monitoring.ProvisioningFor("prometheus"))
     .WithIntervals(monitoring.ScrapeInterval, monitoring.EvaluationInterval)
+    .WithMaxAlertFor(monitoring.MaxAlertFor)
     .WithDataVolume();
 prometheus.WithScrapeTarget("prometheus", prometheus)
     .WithScrapeTarget("probes", probes);
@@ -32,7 +33,8 @@ if (monitoring.IsEnabled("alertmanager"))
     prometheus.WithScrapeTarget("alertmanager", alertmanager).WaitFor(alertmanager);
 }
 
-// Exporters: the host, Postgres, Kafka, Airflow.
+// Exporters: the host, Postgres, Kafka, Airflow. Where Kafka or Airflow cannot run, Probes serves series shaped like
+// their exporters' (labelled synthetic="true"), so their dashboards and alerts still work.
 if (monitoring.IsEnabled("node-exporter"))
 {
     var nodeExporter = builder.AddNodeExporter("node-exporter").WithHostFilesystem();
@@ -50,6 +52,10 @@ if (kafka is not null && monitoring.IsEnabled("kafka-exporter"))
     var kafkaExporter = builder.AddKafkaExporter("kafka-exporter", kafka);
     prometheus.WithScrapeTarget("kafka", kafkaExporter).WaitFor(kafkaExporter);
 }
+else if (monitoring.UsesSyntheticSeries("kafka", "kafka-exporter"))
+{
+    probes.WithSyntheticSeries("kafka", prometheus, job: "kafka");
+}
 
 IResourceBuilder<AirflowResource>? airflow = null;
 if (postgres is not null && monitoring.IsEnabled("airflow") && monitoring.IsEnabled("statsd-exporter"))
@@ -61,6 +67,10 @@ if (postgres is not null && monitoring.IsEnabled("airflow") && monitoring.IsEnab
 else
 {
     postgres?.AddDatabase("airflow-db", databaseName: "airflow");
+    if (monitoring.UsesSyntheticSeries("airflow", "statsd-exporter", "postgres"))
+    {
+        probes.WithSyntheticSeries("airflow", prometheus, job: "airflow");
+    }
 }
 
 // Grafana, and the blackbox-exporter probing every UI and health endpoint from outside.
@@ -74,7 +84,7 @@ if (monitoring.IsEnabled("blackbox-exporter"))
 {
     var blackbox = builder.AddBlackboxExporter("blackbox-exporter", monitoring.ProvisioningFor("blackbox"))
         .WithHttpProbe(prometheus, "/-/ready")
-        .WithHttpProbe(probes, "/health");
+        .WithHttpProbe(probes, "/status");
     if (alertmanager is not null)
     {
         blackbox.WithHttpProbe(alertmanager, "/-/ready");

@@ -2,6 +2,7 @@ using OpenTelemetry.Metrics;
 using Monitoring.Probes;
 using Monitoring.Probes.Alerting;
 using Monitoring.Probes.Kafka;
+using Monitoring.Probes.Synthetic;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +16,7 @@ builder.Services.AddSingleton<ProbeMetrics>();
 builder.Services.AddSingleton<NotificationStore>();
 builder.Services.AddHostedService<TrafficGenerator>();
 builder.Services.AddHostedService<KafkaWorkload>();
+builder.AddSyntheticSeries();
 
 var app = builder.Build();
 
@@ -22,6 +24,8 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapScenarios();
+app.MapStatus();
+app.MapSyntheticSeries();
 app.MapAlertmanagerWebhook();
 app.MapGet("/", () => TypedResults.Redirect("/scenarios"));
 

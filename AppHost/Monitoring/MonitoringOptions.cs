@@ -25,6 +25,19 @@ public enum ProbesHosting
     Container,
 }
 
+/// <summary>When the Probes service stands in for Airflow and Kafka with synthetic series (docs/setup.md).</summary>
+public enum SyntheticSeries
+{
+    /// <summary>For a system whose images this image source cannot supply (the default): its dashboard and alerts still get data.</summary>
+    WhenUnavailable,
+
+    /// <summary>Also for a system switched off in the configuration.</summary>
+    WhenOff,
+
+    /// <summary>Never.</summary>
+    Never,
+}
+
 /// <summary>The stack's settings, bound from the <c>Monitoring</c> configuration section.</summary>
 public sealed partial class MonitoringOptions
 {
@@ -46,6 +59,18 @@ public sealed partial class MonitoringOptions
     /// <summary>Prometheus' rule evaluation interval (<c>Monitoring:EvaluationInterval</c>).</summary>
     public string EvaluationInterval { get; set; } = DefaultInterval;
 
+    /// <summary>
+    /// When Probes serves synthetic Airflow- and Kafka-shaped series in place of the real exporters
+    /// (<c>Monitoring:SyntheticSeries</c>). Never while the real exporter runs.
+    /// </summary>
+    public SyntheticSeries SyntheticSeries { get; set; } = SyntheticSeries.WhenUnavailable;
+
+    /// <summary>
+    /// The longest <c>for</c> an alert rule waits (<c>Monitoring:MaxAlertFor</c>), a Prometheus duration; unset (the
+    /// default) runs the rules as written. The end-to-end tests set it so alerts fire within seconds.
+    /// </summary>
+    public string? MaxAlertFor { get; set; }
+
     /// <summary>The provisioning folder (<c>Monitoring:ProvisioningDirectory</c>); defaults to <c>provisioning/</c> beside the AppHost.</summary>
     public string? ProvisioningDirectory { get; set; }
 
@@ -63,6 +88,19 @@ public sealed partial class MonitoringOptions
     public string? UnavailableReason(string component) =>
         ImageSource == ImageSource.Local ? LocalImageTags.Unavailable.GetValueOrDefault(component) : null;
 
+    /// <summary>
+    /// Whether Probes stands in with synthetic series for a system whose real exporter is not in the graph (ask only
+    /// then: the two never run together).
+    /// </summary>
+    /// <param name="components">The components the real series need (<c>kafka</c>, <c>kafka-exporter</c>).</param>
+    /// <returns><see langword="true"/> when the synthetic series are served and scraped.</returns>
+    public bool UsesSyntheticSeries(params string[] components) => SyntheticSeries switch
+    {
+        SyntheticSeries.WhenUnavailable => components.Any(c => IsSwitchedOn(c) && UnavailableReason(c) is not null),
+        SyntheticSeries.WhenOff => true,
+        _ => false,
+    };
+
     /// <summary>Whether the configuration leaves a component on (<c>Components:{name}</c> is not <c>false</c>).</summary>
     /// <param name="component">Its resource name.</param>
     /// <returns><see langword="true"/> unless switched off.</returns>
@@ -72,7 +110,7 @@ public sealed partial class MonitoringOptions
     /// <exception cref="InvalidOperationException">A value is out of shape.</exception>
     public void Validate()
     {
-        foreach (var (key, value) in new[] { (nameof(ScrapeInterval), ScrapeInterval), (nameof(EvaluationInterval), EvaluationInterval) })
+        foreach (var (key, value) in new[] { (nameof(ScrapeInterval), ScrapeInterval), (nameof(EvaluationInterval), EvaluationInterval), (nameof(MaxAlertFor), MaxAlertFor ?? "1m") })
         {
             if (!IsPrometheusDuration(value))
             {

@@ -11,7 +11,12 @@ public static class ProbesBuilderExtensions
     private const int ContainerHttpPort = 8080;
 
     /// <summary>The Probes fault scenarios, each a command in the dashboard (kept equal to Probes' ScenarioCatalog by a test).</summary>
-    public static readonly IReadOnlyList<string> Scenarios = ["error-burst", "latency-spike", "kafka-lag"];
+    public static readonly IReadOnlyList<string> Scenarios =
+    [
+        "error-burst", "latency-spike", "endpoint-down", "endpoint-slow",
+        "kafka-lag", "kafka-broker-down", "kafka-under-replicated", "kafka-offline-partitions",
+        "airflow-scheduler-stopped", "airflow-dag-failures", "airflow-task-failures", "airflow-import-errors", "airflow-pool-starving",
+    ];
 
     /// <summary>
     /// Adds Probes as the .NET project (default) or as its locally built container (see <see cref="ProbesHosting"/>).
@@ -51,6 +56,32 @@ public static class ProbesBuilderExtensions
             });
         }
 
+        return probes;
+    }
+
+    /// <summary>
+    /// Has Probes serve synthetic series shaped like a system's real exporter (<c>/synthetic/{system}/metrics</c>,
+    /// every series labelled <c>synthetic="true"</c>) and Prometheus scrape them under that exporter's job, so the
+    /// system's dashboard and alerts work where it cannot run. Call it only when the real exporter is not in the graph.
+    /// </summary>
+    /// <param name="probes">The Probes resource builder.</param>
+    /// <param name="system">The system: <c>airflow</c> or <c>kafka</c>.</param>
+    /// <param name="prometheus">The Prometheus that scrapes them.</param>
+    /// <param name="job">The job of the real exporter in <c>prometheus.yml</c>.</param>
+    /// <returns>The Probes resource builder.</returns>
+    public static IResourceBuilder<IResourceWithEndpoints> WithSyntheticSeries(
+        this IResourceBuilder<IResourceWithEndpoints> probes, string system, IResourceBuilder<PrometheusResource> prometheus, string job)
+    {
+        ArgumentNullException.ThrowIfNull(probes);
+        ArgumentNullException.ThrowIfNull(prometheus);
+        if (system is not ("airflow" or "kafka"))
+        {
+            throw new ArgumentOutOfRangeException(nameof(system), system, "Probes has synthetic series for 'airflow' and 'kafka'.");
+        }
+
+        var setting = $"Probes__Synthetic__{char.ToUpperInvariant(system[0])}{system[1..]}";
+        probes.WithAnnotation(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables[setting] = "true"));
+        prometheus.WithScrapeTarget(job, probes, metricsPath: $"/synthetic/{system}/metrics");
         return probes;
     }
 

@@ -10,6 +10,7 @@ public static class PrometheusBuilderExtensions
     private const string ConfigFileName = "prometheus.yml";
     private const string DataMountPath = "/prometheus";
     private const string DefaultRetention = "15d";
+    private const string RulesDirectory = GeneratedFiles.ContainerPath + "/rules";
 
     /// <summary>The name of the dashboard command that reloads Prometheus' configuration.</summary>
     public const string ReloadCommandName = "reload-configuration";
@@ -57,7 +58,7 @@ public static class PrometheusBuilderExtensions
 
             foreach (var ruleFile in PrometheusConfigFile.Load(resource.ConfigFilePath()).RuleFiles(ConfigMountPath, resource.ConfigDirectory))
             {
-                ProvisioningValidation.CheckYaml(ruleFile);
+                ProvisioningValidation.CheckYaml(ruleFile.OnHost);
             }
         });
 
@@ -123,6 +124,27 @@ public static class PrometheusBuilderExtensions
     }
 
     /// <summary>
+    /// Lowers every alert's <c>for</c> to at most <paramref name="maxFor"/>: the AppHost then runs copies of the rule
+    /// files (those the configuration names under <c>/etc/prometheus</c>) in which only the longer <c>for</c>s
+    /// changed. End-to-end tests use this so an alert whose <c>for</c> is 15 minutes fires within seconds; the rules'
+    /// own durations are proven by the promtool unit tests. <see langword="null"/> leaves the rules as written.
+    /// </summary>
+    /// <param name="builder">The Prometheus resource builder.</param>
+    /// <param name="maxFor">The longest <c>for</c>, a Prometheus duration, or <see langword="null"/>.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<PrometheusResource> WithMaxAlertFor(this IResourceBuilder<PrometheusResource> builder, string? maxFor)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (maxFor is not null && !MonitoringOptions.IsPrometheusDuration(maxFor))
+        {
+            throw new ArgumentException($"'{maxFor}' is not a Prometheus duration such as 10s or 1m.", nameof(maxFor));
+        }
+
+        builder.Resource.MaxAlertFor = maxFor;
+        return builder;
+    }
+
+    /// <summary>
     /// Has Prometheus scrape an endpoint of another resource under a job of <c>prometheus.yml</c>. The target's
     /// address is resolved as Prometheus' container sees it (another container by its network alias, a host process
     /// through Aspire's container tunnel), so random ports work.
@@ -155,13 +177,13 @@ public static class PrometheusBuilderExtensions
     /// <returns>The path.</returns>
     internal static string ConfigFilePath(this PrometheusResource resource) => Path.Combine(resource.ConfigDirectory, ConfigFileName);
 
-    /// <summary>Whether the run needs a generated copy of the configuration (its intervals differ from the file's).</summary>
+    /// <summary>Whether the run needs a generated copy of the configuration (other intervals than the file's, or capped alerts).</summary>
     /// <param name="resource">The Prometheus resource.</param>
     /// <returns><see langword="true"/> when Prometheus reads <c>/aspire/prometheus.yml</c>.</returns>
     internal static bool UsesGeneratedConfig(this PrometheusResource resource)
     {
         var file = PrometheusConfigFile.Load(resource.ConfigFilePath());
-        return file.ScrapeInterval != resource.ScrapeInterval || file.EvaluationInterval != resource.EvaluationInterval;
+        return file.ScrapeInterval != resource.ScrapeInterval || file.EvaluationInterval != resource.EvaluationInterval || resource.MaxAlertFor is not null;
     }
 
     private static string ConfigFileInContainer(PrometheusResource resource) => resource.UsesGeneratedConfig()
@@ -206,9 +228,22 @@ public static class PrometheusBuilderExtensions
 
         if (prometheus.UsesGeneratedConfig())
         {
+            var ruleCopies = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (prometheus.MaxAlertFor is { } maxFor)
+            {
+                foreach (var rules in config.RuleFiles(ConfigMountPath, prometheus.ConfigDirectory))
+                {
+                    var copy = $"{RulesDirectory}/{rules.Relative}";
+                    await GeneratedFiles.WriteAtomicallyAsync(
+                        Path.Combine(prometheus.GeneratedDirectory, "rules", rules.Relative),
+                        PrometheusRuleFile.Load(rules.OnHost).WithMaxFor(maxFor), cancellationToken).ConfigureAwait(false);
+                    ruleCopies[rules.InContainer] = copy;
+                }
+            }
+
             await GeneratedFiles.WriteAtomicallyAsync(
                 Path.Combine(prometheus.GeneratedDirectory, ConfigFileName),
-                config.WithIntervals(prometheus.ScrapeInterval, prometheus.EvaluationInterval), cancellationToken).ConfigureAwait(false);
+                config.Generate(prometheus.ScrapeInterval, prometheus.EvaluationInterval, ruleCopies), cancellationToken).ConfigureAwait(false);
         }
     }
 }

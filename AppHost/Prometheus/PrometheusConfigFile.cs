@@ -4,7 +4,7 @@ namespace Monitoring.AppHost;
 
 /// <summary>
 /// The checked-in <c>prometheus.yml</c>: the global intervals, the <c>file_sd</c> files the AppHost must write, and a
-/// copy with other intervals for runs that shorten them.
+/// copy with other intervals (and capped rule files) for runs that shorten them.
 /// </summary>
 internal sealed class PrometheusConfigFile : YamlConfigFile
 {
@@ -28,15 +28,15 @@ internal sealed class PrometheusConfigFile : YamlConfigFile
         .Select(v => v[TargetsDirectory.Length..])
         .Distinct(StringComparer.Ordinal)];
 
-    /// <summary>The rule files the configuration names, as host paths (those under the config mount; globs are not expanded).</summary>
+    /// <summary>The rule files the configuration names under the config mount (globs are not expanded).</summary>
     /// <param name="mountPath">Where the config folder is mounted in the container.</param>
     /// <param name="hostDirectory">The config folder on the host.</param>
-    /// <returns>The host paths.</returns>
-    public IEnumerable<string> RuleFiles(string mountPath, string hostDirectory) =>
+    /// <returns>Each file's path as the configuration names it, its path relative to the folder, and its host path.</returns>
+    public IEnumerable<(string InContainer, string Relative, string OnHost)> RuleFiles(string mountPath, string hostDirectory) =>
         (Child<YamlSequenceNode>(Root, "rule_files")?.Children ?? []).OfType<YamlScalarNode>()
             .Select(n => n.Value ?? "")
             .Where(v => v.StartsWith(mountPath + "/", StringComparison.Ordinal) && !v.Contains('*', StringComparison.Ordinal))
-            .Select(v => System.IO.Path.Combine(hostDirectory, v[(mountPath.Length + 1)..]));
+            .Select(v => (v, v[(mountPath.Length + 1)..], System.IO.Path.Combine(hostDirectory, v[(mountPath.Length + 1)..])));
 
     /// <summary>Reads a configuration file.</summary>
     /// <param name="path">The file.</param>
@@ -46,12 +46,14 @@ internal sealed class PrometheusConfigFile : YamlConfigFile
 
     /// <summary>
     /// The configuration with other global intervals, everything else unchanged except <c>scrape_timeout</c>, which is
-    /// lowered to the scrape interval when it is longer (Prometheus rejects a timeout longer than the interval).
+    /// lowered to the scrape interval when it is longer (Prometheus rejects a timeout longer than the interval), and
+    /// the rule files named in <paramref name="ruleFiles"/>, which are replaced by their generated copies.
     /// </summary>
     /// <param name="scrapeInterval">The scrape interval.</param>
     /// <param name="evaluationInterval">The evaluation interval.</param>
+    /// <param name="ruleFiles">Rule file paths as the configuration names them, mapped to the paths of their copies.</param>
     /// <returns>The YAML text.</returns>
-    public string WithIntervals(string scrapeInterval, string evaluationInterval)
+    public string Generate(string scrapeInterval, string evaluationInterval, IReadOnlyDictionary<string, string> ruleFiles)
     {
         var global = Child<YamlMappingNode>(Root, "global");
         if (global is null)
@@ -67,6 +69,14 @@ internal sealed class PrometheusConfigFile : YamlConfigFile
             && timeout > interval)
         {
             global.Children[new YamlScalarNode("scrape_timeout")] = new YamlScalarNode(scrapeInterval);
+        }
+
+        foreach (var entry in (Child<YamlSequenceNode>(Root, "rule_files")?.Children ?? []).OfType<YamlScalarNode>())
+        {
+            if (entry.Value is { } path && ruleFiles.TryGetValue(path, out var copy))
+            {
+                entry.Value = copy;
+            }
         }
 
         return Render($"with scrape_interval {scrapeInterval} and evaluation_interval {evaluationInterval}");

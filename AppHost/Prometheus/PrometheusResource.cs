@@ -24,4 +24,7 @@ public class PrometheusResource(string name, string generatedDirectory) : Contai
 
     /// <summary>The rule evaluation interval the configuration is run with.</summary>
     public string EvaluationInterval { get; internal set; } = "15s";
+
+    /// <summary>The longest <c>for</c> an alert waits in this run, or <see langword="null"/> when the rules run as written.</summary>
+    public string? MaxAlertFor { get; internal set; }
 }

@@ -9,8 +9,38 @@ public static class ScenarioCatalog
     /// <summary>Requests take <c>latencySeconds</c>: fires <c>ProbesHighLatency</c>.</summary>
     public const string LatencySpike = "latency-spike";
 
-    /// <summary>The Kafka workload's consumer pauses: fires <c>KafkaConsumerGroupLag</c> (needs Kafka).</summary>
+    /// <summary><c>GET /status</c> answers 503: fires <c>EndpointDown</c> (the blackbox-exporter probes it).</summary>
+    public const string EndpointDown = "endpoint-down";
+
+    /// <summary><c>GET /status</c> answers after <c>delaySeconds</c>: fires <c>EndpointSlow</c>.</summary>
+    public const string EndpointSlow = "endpoint-slow";
+
+    /// <summary>The Kafka workload's consumer (or the synthetic group) stops reading: fires <c>KafkaConsumerGroupLag</c>.</summary>
     public const string KafkaLag = "kafka-lag";
+
+    /// <summary>The synthetic Kafka reports no broker: fires <c>KafkaBrokerDown</c>.</summary>
+    public const string KafkaBrokerDown = "kafka-broker-down";
+
+    /// <summary>A synthetic partition loses an in-sync replica: fires <c>KafkaUnderReplicatedPartitions</c>.</summary>
+    public const string KafkaUnderReplicated = "kafka-under-replicated";
+
+    /// <summary>A synthetic partition has no leader: fires <c>KafkaOfflinePartitions</c>.</summary>
+    public const string KafkaOfflinePartitions = "kafka-offline-partitions";
+
+    /// <summary>The synthetic scheduler stops its heartbeat: fires <c>AirflowSchedulerHeartbeatMissing</c>.</summary>
+    public const string AirflowSchedulerStopped = "airflow-scheduler-stopped";
+
+    /// <summary>Synthetic DAG runs fail: fires <c>AirflowDagRunFailures</c>.</summary>
+    public const string AirflowDagFailures = "airflow-dag-failures";
+
+    /// <summary>Most synthetic task instances fail: fires <c>AirflowTaskFailureRatio</c>.</summary>
+    public const string AirflowTaskFailures = "airflow-task-failures";
+
+    /// <summary>Synthetic DAG files fail to import: fires <c>AirflowDagImportErrors</c>.</summary>
+    public const string AirflowImportErrors = "airflow-import-errors";
+
+    /// <summary>Synthetic tasks wait for pool slots: fires <c>AirflowPoolStarving</c>.</summary>
+    public const string AirflowPoolStarving = "airflow-pool-starving";
 
     /// <summary>The <c>durationSeconds</c> parameter every scenario has.</summary>
     public static readonly ScenarioParameter Duration = new("durationSeconds", 1, 3600, 120, "How long the fault lasts, in seconds.");
@@ -22,7 +52,21 @@ public static class ScenarioCatalog
             [Duration, new("errorRatio", 0.01, 1, 0.5, "The share of requests that fail, from 0.01 to 1.")]),
         new(LatencySpike, "Every simulated request is slow.",
             [Duration, new("latencySeconds", 0.01, 30, 2, "The latency of each request, in seconds.")]),
-        new(KafkaLag, "The Kafka workload's consumer group stops reading, so its lag grows.", [Duration]),
+        new(EndpointDown, "GET /status answers 503 Service Unavailable.", [Duration]),
+        new(EndpointSlow, "GET /status answers late.",
+            [Duration, new("delaySeconds", 0.1, 30, 2, "How late /status answers, in seconds.")]),
+        new(KafkaLag, "The consumer group stops reading (the Kafka workload's, or the synthetic one's), so its lag grows.",
+            [Duration], ScenarioSource.Kafka),
+        new(KafkaBrokerDown, "The synthetic Kafka reports no broker.", [Duration], ScenarioSource.SyntheticKafka),
+        new(KafkaUnderReplicated, "A synthetic partition has fewer in-sync replicas than replicas.", [Duration], ScenarioSource.SyntheticKafka),
+        new(KafkaOfflinePartitions, "A synthetic partition has no leader.", [Duration], ScenarioSource.SyntheticKafka),
+        new(AirflowSchedulerStopped, "The synthetic Airflow scheduler sends no heartbeat.", [Duration], ScenarioSource.SyntheticAirflow),
+        new(AirflowDagFailures, "Runs of the synthetic DAG 'fail_on_demand' fail.", [Duration], ScenarioSource.SyntheticAirflow),
+        new(AirflowTaskFailures, "Most synthetic task instances fail.", [Duration], ScenarioSource.SyntheticAirflow),
+        new(AirflowImportErrors, "Synthetic DAG files fail to import.",
+            [Duration, new("errors", 1, 100, 1, "How many DAG files fail.")], ScenarioSource.SyntheticAirflow),
+        new(AirflowPoolStarving, "Synthetic tasks wait for slots of 'default_pool'.",
+            [Duration, new("tasks", 1, 1000, 3, "How many tasks starve.")], ScenarioSource.SyntheticAirflow),
     ];
 
     /// <summary>Finds a scenario by name (case-sensitive, as in the URL).</summary>

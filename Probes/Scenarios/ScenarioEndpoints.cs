@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Monitoring.Probes.Synthetic;
 
 namespace Monitoring.Probes;
 
@@ -20,8 +22,31 @@ public static class ScenarioEndpoints
         return group;
     }
 
+    /// <summary>
+    /// Maps <c>GET /status</c>: a small public page the blackbox-exporter probes from outside. The
+    /// <c>endpoint-down</c> scenario makes it answer 503, <c>endpoint-slow</c> makes it answer late; the health
+    /// endpoints are not affected, so the orchestrator keeps seeing a healthy service.
+    /// </summary>
+    /// <param name="app">The route builder.</param>
+    /// <returns>The endpoint's builder.</returns>
+    public static RouteHandlerBuilder MapStatus(this IEndpointRouteBuilder app) =>
+        app.MapGet("/status", async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> (ScenarioRunner runner, TimeProvider time, CancellationToken ct) =>
+        {
+            if (runner.IsActive(ScenarioCatalog.EndpointDown))
+            {
+                return TypedResults.Problem(title: "Down on purpose: the endpoint-down scenario runs.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            if (runner.ParameterOf(ScenarioCatalog.EndpointSlow, "delaySeconds") is { } delay)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(delay), time, ct).ConfigureAwait(false);
+            }
+
+            return TypedResults.Ok(new StatusResponse("ok", [.. runner.Running.Select(r => r.Name)]));
+        }).WithTags("Status");
+
     private static async Task<Results<Ok<ActiveScenario>, ProblemHttpResult, ValidationProblem>> StartAsync(
-        string name, HttpRequest request, ScenarioRunner runner, CancellationToken ct)
+        string name, HttpRequest request, ScenarioRunner runner, IOptions<SyntheticSeriesOptions> synthetic, IConfiguration configuration, CancellationToken ct)
     {
         var definition = ScenarioCatalog.Find(name);
         if (definition is null)
@@ -32,12 +57,28 @@ public static class ScenarioEndpoints
                 statusCode: StatusCodes.Status400BadRequest);
         }
 
+        if (UnavailableBecause(definition.Source, synthetic.Value, configuration) is { } reason)
+        {
+            return TypedResults.Problem(
+                title: $"Scenario '{name}' cannot run here.", detail: reason, statusCode: StatusCodes.Status409Conflict);
+        }
+
+        // Parameters are a few numbers: a body larger than this is not a parameter object.
+        const int MaxBodyBytes = 16 * 1024;
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct).ConfigureAwait(false);
+        if (buffer.Length > MaxBodyBytes)
+        {
+            return TypedResults.Problem(
+                title: "The body is too large.", detail: $"Scenario parameters fit in {MaxBodyBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
         JsonElement body = default;
-        if (request.ContentLength is not 0)
+        if (buffer.Length > 0)
         {
             try
             {
-                using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct).ConfigureAwait(false);
+                using var document = JsonDocument.Parse(buffer.ToArray());
                 body = document.RootElement.Clone();
             }
             catch (JsonException ex)
@@ -52,6 +93,19 @@ public static class ScenarioEndpoints
             ? TypedResults.ValidationProblem(errors, title: $"Invalid parameters for scenario '{name}'.")
             : TypedResults.Ok(runner.Start(definition, values));
     }
+
+    private static string? UnavailableBecause(ScenarioSource source, SyntheticSeriesOptions synthetic, IConfiguration configuration) => source switch
+    {
+        ScenarioSource.SyntheticAirflow when !synthetic.Airflow =>
+            "It breaks the synthetic Airflow series, which are off (the real Airflow runs, or Probes:Synthetic:Airflow is false). " +
+            "With a real Airflow, trigger the fail_on_demand DAG instead.",
+        ScenarioSource.SyntheticKafka when !synthetic.Kafka =>
+            "It breaks the synthetic Kafka series, which are off (the real Kafka runs, or Probes:Synthetic:Kafka is false). " +
+            "With a real Kafka, stop the broker instead.",
+        ScenarioSource.Kafka when !synthetic.Kafka && string.IsNullOrWhiteSpace(configuration["Kafka:BootstrapServers"]) =>
+            "There is no Kafka: neither Kafka:BootstrapServers nor Probes:Synthetic:Kafka is set.",
+        _ => null,
+    };
 
     /// <summary>Reads each parameter from a JSON object, applying defaults and range checks.</summary>
     /// <param name="definition">The scenario.</param>
@@ -96,3 +150,8 @@ public static class ScenarioEndpoints
         return (values, errors);
     }
 }
+
+/// <summary>The answer of <c>GET /status</c>.</summary>
+/// <param name="Status">Always <c>ok</c> when it answers 200.</param>
+/// <param name="Scenarios">The scenarios running now.</param>
+public sealed record StatusResponse(string Status, IReadOnlyList<string> Scenarios);

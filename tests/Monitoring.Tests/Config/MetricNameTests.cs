@@ -25,8 +25,7 @@ public partial class MetricNameTests
     [Fact]
     public void Every_kafka_metric_used_is_one_kafka_exporter_produces()
     {
-        var produced = File.ReadAllLines(Repo.Path("provisioning", "kafka", "kafka-exporter-metrics.txt"))
-            .Where(l => l.Length > 0 && !l.StartsWith('#')).ToHashSet();
+        var produced = KafkaExporterFamilies().Keys.ToHashSet();
         var used = UsedNames("kafka_");
 
         Assert.NotEmpty(used);
@@ -47,7 +46,24 @@ public partial class MetricNameTests
         Assert.Contains("airflow_executor_open_slots", names);
     }
 
-    private static HashSet<string> MappedNames()
+    /// <summary>kafka-exporter's metric families and their labels, from the checked-in list.</summary>
+    internal static Dictionary<string, string[]> KafkaExporterFamilies() =>
+        File.ReadAllLines(Repo.Path("provisioning", "kafka", "kafka-exporter-metrics.txt"))
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => l.Split(' ', 2))
+            .ToDictionary(p => p[0], p => p.Length > 1 ? p[1].Split(',') : []);
+
+    /// <summary>The families statsd-exporter makes of Airflow's metrics with the checked-in mapping, and their labels.</summary>
+    internal static Dictionary<string, string[]> StatsdFamilies() =>
+        MappingNodes().ToDictionary(
+            m => ((YamlScalarNode)m.Children[new YamlScalarNode("name")]).Value!,
+            m => m.Children.TryGetValue(new YamlScalarNode("labels"), out var labels)
+                ? [.. ((YamlMappingNode)labels).Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value!)]
+                : Array.Empty<string>());
+
+    private static HashSet<string> MappedNames() => [.. StatsdFamilies().Keys];
+
+    private static IEnumerable<YamlMappingNode> MappingNodes()
     {
         var yaml = new YamlStream();
         using (var reader = new StreamReader(Repo.Path("provisioning", "statsd", "mappings.yml")))
@@ -56,7 +72,7 @@ public partial class MetricNameTests
         }
 
         var mappings = (YamlSequenceNode)((YamlMappingNode)yaml.Documents[0].RootNode).Children[new YamlScalarNode("mappings")];
-        return [.. mappings.Children.OfType<YamlMappingNode>().Select(m => ((YamlScalarNode)m.Children[new YamlScalarNode("name")]).Value!)];
+        return mappings.Children.OfType<YamlMappingNode>();
     }
 
     private static HashSet<string> UsedNames(string prefix)

@@ -31,18 +31,39 @@ public class PrometheusConfigTests
     }
 
     [Fact]
-    public void Promtool_accepts_the_copy_generated_with_shorter_intervals()
+    public void Promtool_accepts_the_copy_generated_with_shorter_intervals_and_capped_alerts()
     {
         ContainerHost.SkipUnlessImages(ContainerHost.PrometheusImage);
         using var generated = new ReadableTempDirectory();
-        var copy = generated.Write("prometheus.yml", PrometheusConfigFile.Load(Repo.Path("provisioning", "prometheus", "prometheus.yml")).WithIntervals("2s", "3s"));
+        var source = PrometheusConfigFile.Load(Repo.Path("provisioning", "prometheus", "prometheus.yml"));
+        var rules = Assert.Single(source.RuleFiles("/etc/prometheus", Repo.Path("provisioning", "prometheus")));
+        generated.Write("rules/alerts.yml", PrometheusRuleFile.Load(rules.OnHost).WithMaxFor("10s"));
+        var copy = generated.Write("prometheus.yml", source.Generate("2s", "3s", new Dictionary<string, string> { [rules.InContainer] = "/aspire/rules/alerts.yml" }));
         var mounts = new Dictionary<string, string>(s_configMount) { [generated.Path] = "/aspire" };
 
         var (exitCode, output) = ContainerHost.RunTool(ContainerHost.PrometheusImage, "promtool", ["check", "config", "/aspire/prometheus.yml"], mounts);
 
         Assert.True(exitCode == 0, output);
+        Assert.Contains("/aspire/rules/alerts.yml", output);
         var reread = PrometheusConfigFile.Load(copy);
         Assert.Equal(("2s", "3s"), (reread.ScrapeInterval, reread.EvaluationInterval));
+    }
+
+    [Fact]
+    public void The_capped_copy_changes_only_the_longer_fors()
+    {
+        using var generated = new ReadableTempDirectory();
+        var original = File.ReadAllLines(Repo.Path("provisioning", "prometheus", "alerts.yml"));
+        var capped = generated.Write("alerts.yml", PrometheusRuleFile.Load(Repo.Path("provisioning", "prometheus", "alerts.yml")).WithMaxFor("30s"));
+
+        static string[] Values(IEnumerable<string> lines, string key) =>
+            [.. lines.Select(l => l.Trim()).Where(l => l.StartsWith(key, StringComparison.Ordinal)).Select(l => l[key.Length..].Trim())];
+        var text = File.ReadAllLines(capped);
+        Assert.NotEmpty(Values(original, "for:"));
+        Assert.All(Values(text, "for:"), f => Assert.Equal("30s", f));
+        Assert.Equal(Values(original, "for:").Length, Values(text, "for:").Length);
+        Assert.Equal(Values(original, "- alert:"), Values(text, "- alert:"));
+        Assert.Equal(Values(original, "runbook_url:"), Values(text, "runbook_url:"));
     }
 
     [Fact]

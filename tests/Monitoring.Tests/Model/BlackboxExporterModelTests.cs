@@ -27,7 +27,7 @@ public class BlackboxExporterModelTests
         var exporter = app.Resource<BlackboxExporterResource>("blackbox-exporter");
 
         var probes = exporter.Annotations.OfType<HttpProbeAnnotation>().Select(p => $"{p.Endpoint.Resource.Name}{p.Path}").Order();
-        Assert.Equal(["airflow/api/v2/monitor/health", "alertmanager/-/ready", "grafana/api/health", "probes/health", "prometheus/-/ready"], probes);
+        Assert.Equal(["airflow/api/v2/monitor/health", "alertmanager/-/ready", "grafana/api/health", "probes/status", "prometheus/-/ready"], probes);
         Assert.Contains(app.Resource<PrometheusResource>("prometheus").Annotations.OfType<BlackboxProbesAnnotation>(), a => a.Job == "blackbox" && a.Owner == exporter);
     }
 }

@@ -39,7 +39,9 @@ public class ImageSourceModelTests
         }
 
         Assert.DoesNotContain(app.Model.Resources, r => r.Name.StartsWith("airflow-", StringComparison.Ordinal) && r.Name != "airflow-db");
-        Assert.DoesNotContain(app.Resource<PrometheusResource>("prometheus").Annotations.OfType<IScrapeTargetSource>(), t => t.Job is "kafka" or "airflow");
+        // Their jobs scrape only Probes' synthetic stand-ins.
+        Assert.All(app.Resource<PrometheusResource>("prometheus").Annotations.OfType<IScrapeTargetSource>().Where(t => t.Job is "kafka" or "airflow"),
+            t => Assert.Equal("probes", t.Owner.Name));
     }
 
     [Fact]

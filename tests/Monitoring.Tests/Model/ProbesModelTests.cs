@@ -65,4 +65,51 @@ public class ProbesModelTests
         Assert.Equal(Monitoring.Probes.ScenarioCatalog.All.Select(s => s.Name).Order(), ProbesBuilderExtensions.Scenarios.Order());
         Assert.All(ProbesBuilderExtensions.Scenarios, s => Assert.Contains($"scenario-{s}", commands));
     }
+
+    [Fact]
+    public async Task Stands_in_for_airflow_and_kafka_with_synthetic_series_where_they_cannot_run()
+    {
+        await using var app = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local", "Monitoring:ProbesHosting=Container");
+        var environment = await app.EnvironmentOfAsync(app.Resource<ContainerResource>("probes"));
+        var targets = app.Resource<PrometheusResource>("prometheus").Annotations.OfType<ScrapeTargetAnnotation>().ToList();
+
+        Assert.Equal("true", environment["Probes__Synthetic__Airflow"]);
+        Assert.Equal("true", environment["Probes__Synthetic__Kafka"]);
+        Assert.Contains(targets, t => t is { Job: "airflow", MetricsPath: "/synthetic/airflow/metrics" } && t.Endpoint.Resource.Name == "probes");
+        Assert.Contains(targets, t => t is { Job: "kafka", MetricsPath: "/synthetic/kafka/metrics" } && t.Endpoint.Resource.Name == "probes");
+    }
+
+    [Fact]
+    public async Task Serves_no_synthetic_series_while_the_real_exporters_run()
+    {
+        await using var app = await AppHostModel.BuildAsync();
+        var environment = await app.EnvironmentOfAsync(app.Resource<ProjectResource>("probes"));
+        var targets = app.Resource<PrometheusResource>("prometheus").Annotations.OfType<ScrapeTargetAnnotation>().ToList();
+
+        Assert.DoesNotContain(environment.Keys, k => k.StartsWith("Probes__Synthetic", StringComparison.Ordinal));
+        Assert.Equal("statsd-exporter", Assert.Single(targets, t => t.Job == "airflow").Endpoint.Resource.Name);
+        Assert.Equal("kafka-exporter", Assert.Single(targets, t => t.Job == "kafka").Endpoint.Resource.Name);
+    }
+
+    [Theory]
+    [InlineData("WhenUnavailable", false)]
+    [InlineData("WhenOff", true)]
+    [InlineData("Never", false)]
+    public async Task A_system_switched_off_gets_synthetic_series_only_when_asked(string setting, bool expected)
+    {
+        await using var app = await AppHostModel.BuildAsync("Monitoring:Components:kafka=false", $"Monitoring:SyntheticSeries={setting}");
+        var environment = await app.EnvironmentOfAsync(app.Resource<ProjectResource>("probes"));
+
+        Assert.Equal(expected, environment.ContainsKey("Probes__Synthetic__Kafka"));
+        Assert.Equal(expected, app.Resource<PrometheusResource>("prometheus").Annotations.OfType<ScrapeTargetAnnotation>().Any(t => t.Job == "kafka"));
+    }
+
+    [Fact]
+    public async Task Never_means_no_synthetic_series_even_where_the_systems_cannot_run()
+    {
+        await using var app = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local", "Monitoring:ProbesHosting=Container", "Monitoring:SyntheticSeries=Never");
+        var environment = await app.EnvironmentOfAsync(app.Resource<ContainerResource>("probes"));
+
+        Assert.DoesNotContain(environment.Keys, k => k.StartsWith("Probes__Synthetic", StringComparison.Ordinal));
+    }
 }

@@ -76,6 +76,34 @@ public class PrometheusModelTests
     }
 
     [Fact]
+    public async Task Max_alert_for_runs_capped_copies_of_the_rule_files()
+    {
+        await using var app = await AppHostModel.BuildAsync("Monitoring:MaxAlertFor=10s");
+        var prometheus = app.Resource<PrometheusResource>("prometheus");
+
+        Assert.Equal("10s", prometheus.MaxAlertFor);
+        Assert.Contains("--config.file=/aspire/prometheus.yml", await app.ArgsOfAsync(prometheus));
+    }
+
+    [Fact]
+    public async Task By_default_the_rules_run_as_written()
+    {
+        await using var app = await AppHostModel.BuildAsync();
+        var prometheus = app.Resource<PrometheusResource>("prometheus");
+
+        Assert.Null(prometheus.MaxAlertFor);
+        Assert.Contains("--config.file=/etc/prometheus/prometheus.yml", await app.ArgsOfAsync(prometheus));
+    }
+
+    [Fact]
+    public async Task An_invalid_max_alert_for_is_rejected_naming_the_setting()
+    {
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => AppHostModel.BuildAsync("Monitoring:MaxAlertFor=soon"));
+
+        Assert.Contains("Monitoring:MaxAlertFor", (ex.InnerException ?? ex).Message);
+    }
+
+    [Fact]
     public async Task Exposes_its_ui_on_9090_with_a_readiness_health_check()
     {
         await using var app = await AppHostModel.BuildAsync();

@@ -74,6 +74,32 @@ public sealed class ProbesApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_answers_until_the_endpoint_down_scenario_then_503()
+    {
+        var client = _factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/status", Ct)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/scenarios/endpoint-down", null, Ct)).StatusCode);
+
+        var down = await client.GetAsync("/status", Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Status_answers_late_while_the_endpoint_slow_scenario_runs()
+    {
+        var client = _factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/scenarios/endpoint-slow", Json("""{"delaySeconds": 0.5}"""), Ct)).StatusCode);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/status", Ct)).StatusCode);
+
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.45), $"answered after {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task The_webhook_keeps_notifications_and_lists_them_by_alert_name()
     {
         var client = _factory.CreateClient();

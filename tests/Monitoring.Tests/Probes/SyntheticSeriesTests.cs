@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Monitoring.Probes;
+using Monitoring.Tests.Config;
+using Monitoring.Tests.Infrastructure;
+
+namespace Monitoring.Tests.Probes;
+
+/// <summary>
+/// Probes' synthetic Airflow and Kafka series have exactly the names and labels of the real exporters' (plus
+/// <c>synthetic="true"</c>), cover every family the rules and dashboards use, and react to their scenarios.
+/// </summary>
+public sealed partial class SyntheticSeriesTests : IDisposable
+{
+    private readonly WebApplicationFactory<ProbeMetrics> _factory = new WebApplicationFactory<ProbeMetrics>()
+        .WithWebHostBuilder(web => web.UseSetting("Probes:Synthetic:Airflow", "true").UseSetting("Probes:Synthetic:Kafka", "true"));
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task Airflow_series_are_statsd_exporter_families_with_their_mapped_labels()
+    {
+        var families = MetricNameTests.StatsdFamilies();
+        var series = await ScrapeAsync("/synthetic/airflow/metrics", s => s.Name.StartsWith("airflow_scheduler_heartbeat", StringComparison.Ordinal));
+
+        Assert.All(series, s =>
+        {
+            var family = Family(s.Name, families.Keys);
+            Assert.True(family is not null, $"{s.Name} is not produced by provisioning/statsd/mappings.yml");
+            Assert.Equal("true", s.Labels.GetValueOrDefault("synthetic"));
+            Assert.Equal(families[family!].Order(), s.Labels.Keys.Where(k => k is not ("synthetic" or "le")).Order());
+        });
+        AssertCovers(series, "airflow_");
+    }
+
+    [Fact]
+    public async Task Kafka_series_are_kafka_exporter_families_with_their_labels()
+    {
+        var families = MetricNameTests.KafkaExporterFamilies();
+        var series = await ScrapeAsync("/synthetic/kafka/metrics", s => s.Name == "kafka_brokers");
+
+        Assert.All(series, s =>
+        {
+            Assert.True(families.ContainsKey(s.Name), $"{s.Name} is not a kafka-exporter metric");
+            Assert.Equal("true", s.Labels.GetValueOrDefault("synthetic"));
+            Assert.Equal(families[s.Name].Order(), s.Labels.Keys.Where(k => k != "synthetic").Order());
+        });
+        AssertCovers(series, "kafka_");
+    }
+
+    [Fact]
+    public async Task A_healthy_synthetic_kafka_has_one_broker_leaders_and_nothing_under_replicated()
+    {
+        var series = await ScrapeAsync("/synthetic/kafka/metrics", s => s.Name == "kafka_brokers");
+
+        Assert.Equal(1, Assert.Single(series, s => s.Name == "kafka_brokers").Value);
+        Assert.All(series.Where(s => s.Name == "kafka_topic_partition_leader"), s => Assert.NotEqual(-1, s.Value));
+        Assert.All(series.Where(s => s.Name == "kafka_topic_partition_under_replicated_partition"), s => Assert.Equal(0, s.Value));
+    }
+
+    [Theory]
+    [InlineData("kafka-broker-down", "/synthetic/kafka/metrics", "kafka_brokers", 0)]
+    [InlineData("kafka-offline-partitions", "/synthetic/kafka/metrics", "kafka_topic_partition_leader", -1)]
+    [InlineData("kafka-under-replicated", "/synthetic/kafka/metrics", "kafka_topic_partition_under_replicated_partition", 1)]
+    [InlineData("airflow-import-errors", "/synthetic/airflow/metrics", "airflow_dag_processing_import_errors", 1)]
+    [InlineData("airflow-pool-starving", "/synthetic/airflow/metrics", "airflow_pool_starving_tasks", 3)]
+    public async Task A_scenario_breaks_its_series(string scenario, string path, string name, double value)
+    {
+        var client = _factory.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/scenarios/{scenario}", null, Ct)).StatusCode);
+
+        await Wait.UntilAsync($"{name} at {value}", async ct =>
+            (await ScrapeAsync(client, path, ct)).Any(s => s.Name == name && s.Value == value), TimeSpan.FromSeconds(10), Ct, TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task Without_synthetic_series_their_endpoints_and_scenarios_are_absent()
+    {
+        using var plain = new WebApplicationFactory<ProbeMetrics>();
+        var client = plain.CreateClient();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/synthetic/kafka/metrics", Ct)).StatusCode);
+        var refused = await client.PostAsync("/scenarios/airflow-dag-failures", null, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("fail_on_demand", await refused.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync("/scenarios/kafka-lag", null, Ct)).StatusCode);
+    }
+
+    /// <summary>Every family of the prefix that the alert rules use is served.</summary>
+    private static void AssertCovers(IReadOnlyList<Series> series, string prefix)
+    {
+        var rules = File.ReadAllText(Repo.Path("provisioning", "prometheus", "alerts.yml"));
+        var used = UsedName().Matches(rules).Select(m => m.Value).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToHashSet();
+        var served = series.Select(s => s.Name).ToHashSet();
+        Assert.NotEmpty(used);
+        Assert.All(used, n => Assert.Contains(n, served));
+    }
+
+    private static string? Family(string name, IEnumerable<string> families) =>
+        families.FirstOrDefault(f => name == f || name == f + "_bucket" || name == f + "_sum" || name == f + "_count");
+
+    private async Task<IReadOnlyList<Series>> ScrapeAsync(string path, Func<Series, bool> ready)
+    {
+        var client = _factory.CreateClient();
+        IReadOnlyList<Series> series = [];
+        // The series appear with the first tick of the synthetic clock and the histograms with the first DAG run.
+        await Wait.UntilAsync("the synthetic series", async ct =>
+        {
+            series = await ScrapeAsync(client, path, ct);
+            return series.Any(ready) && series.Any(s => s.Name.EndsWith("_bucket", StringComparison.Ordinal) || s.Name.StartsWith("kafka_", StringComparison.Ordinal));
+        }, TimeSpan.FromSeconds(15), Ct, TimeSpan.FromMilliseconds(200));
+        return series;
+    }
+
+    private static async Task<IReadOnlyList<Series>> ScrapeAsync(HttpClient client, string path, CancellationToken ct)
+    {
+        var text = await client.GetStringAsync(path, ct);
+        return [.. text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')).Select(Series.Parse)];
+    }
+
+    private sealed record Series(string Name, Dictionary<string, string> Labels, double Value)
+    {
+        public static Series Parse(string line)
+        {
+            var match = SeriesLine().Match(line);
+            Assert.True(match.Success, $"Not a Prometheus text line: {line}");
+            var labels = LabelPair().Matches(match.Groups["labels"].Value).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+            return new(match.Groups["name"].Value, labels, double.Parse(match.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})? (?<value>\S+)( \d+)?$")]
+    private static partial Regex SeriesLine();
+
+    [GeneratedRegex(@"([a-zA-Z_][a-zA-Z0-9_]*)=""((?:[^""\\]|\\.)*)""")]
+    private static partial Regex LabelPair();
+
+    [GeneratedRegex(@"\b(airflow|kafka)_[a-z_]+\b")]
+    private static partial Regex UsedName();
+}
