@@ -61,7 +61,7 @@ public static class ScenarioCatalog
         new(KafkaUnderReplicated, "A synthetic partition has fewer in-sync replicas than replicas.", [Duration], ScenarioSource.SyntheticKafka),
         new(KafkaOfflinePartitions, "A synthetic partition has no leader.", [Duration], ScenarioSource.SyntheticKafka),
         new(AirflowSchedulerStopped, "The synthetic Airflow scheduler sends no heartbeat.", [Duration], ScenarioSource.SyntheticAirflow),
-        new(AirflowDagFailures, "Runs of the synthetic DAG 'fail_on_demand' fail.", [Duration], ScenarioSource.SyntheticAirflow),
+        new(AirflowDagFailures, "Runs of the synthetic DAG 'monitoring_fail_on_demand' fail.", [Duration], ScenarioSource.SyntheticAirflow),
         new(AirflowTaskFailures, "Most synthetic task instances fail.", [Duration], ScenarioSource.SyntheticAirflow),
         new(AirflowImportErrors, "Synthetic DAG files fail to import.",
             [Duration, new("errors", 1, 100, 1, "How many DAG files fail.")], ScenarioSource.SyntheticAirflow),

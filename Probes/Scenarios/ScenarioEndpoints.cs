@@ -98,7 +98,7 @@ public static class ScenarioEndpoints
     {
         ScenarioSource.SyntheticAirflow when !synthetic.Airflow =>
             "It breaks the synthetic Airflow series, which are off (the real Airflow runs, or Probes:Synthetic:Airflow is false). " +
-            "With a real Airflow, trigger the fail_on_demand DAG instead.",
+            "With a real Airflow, trigger the monitoring_fail_on_demand DAG instead.",
         ScenarioSource.SyntheticKafka when !synthetic.Kafka =>
             "It breaks the synthetic Kafka series, which are off (the real Kafka runs, or Probes:Synthetic:Kafka is false). " +
             "With a real Kafka, stop the broker instead.",

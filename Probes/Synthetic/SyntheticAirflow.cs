@@ -5,7 +5,7 @@ namespace Monitoring.Probes.Synthetic;
 /// <summary>
 /// Airflow-shaped series for machines where Airflow cannot run: exactly the names and labels statsd-exporter makes of
 /// Airflow's StatsD metrics with <c>provisioning/statsd/mappings.yml</c>, plus <c>synthetic="true"</c> on every
-/// series. A healthy Airflow by default (a heartbeat DAG succeeding every 10 s); the <c>airflow-*</c> scenarios
+/// series. A healthy Airflow by default (the DAG <c>monitoring_heartbeat</c> succeeding every 10 s); the <c>airflow-*</c> scenarios
 /// break it. Served at <see cref="MetricsPath"/>, scraped as job <c>airflow</c> only while the real Airflow is off.
 /// </summary>
 public sealed class SyntheticAirflow : IDisposable
@@ -82,7 +82,7 @@ public sealed class SyntheticAirflow : IDisposable
 
         if (_scenarios.IsActive(ScenarioCatalog.AirflowTaskFailures))
         {
-            FinishTask("heartbeat", "beat", success: false, count: 2);
+            FinishTask("monitoring_heartbeat", "beat", success: false, count: 2);
         }
 
         if (ticks % DagRunEverySeconds != 1)
@@ -90,10 +90,10 @@ public sealed class SyntheticAirflow : IDisposable
             return;
         }
 
-        RunDag("heartbeat", "beat", success: true);
+        RunDag("monitoring_heartbeat", "beat", success: true);
         if (_scenarios.IsActive(ScenarioCatalog.AirflowDagFailures))
         {
-            RunDag("fail_on_demand", "fail", success: false);
+            RunDag("monitoring_fail_on_demand", "fail", success: false);
         }
     }
 

@@ -23,14 +23,13 @@ public class BadProvisioningTests
     [InlineData("grafana/dashboards/kafka.json", "\n{ \"not\": json")]
     public async Task A_broken_file_stops_start_up_naming_the_file_and_line_and_starts_nothing(string file, string damage)
     {
-        using var copy = new ReadableTempDirectory();
-        CopyDirectory(Repo.Path("provisioning"), copy.Path);
-        var broken = Path.Combine(copy.Path, file);
+        using var copy = new ProvisioningCopy();
+        var broken = copy.File(file);
         var line = File.ReadAllLines(broken).Length + 2;
         File.AppendAllText(broken, damage);
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"--Monitoring:ProvisioningDirectory={copy.Path}", "--Monitoring:ProbesHosting=Container"], (options, _) => options.DisableDashboard = true, Ct);
+            [$"--{copy.Setting}", "--Monitoring:ProbesHosting=Container"], (options, _) => options.DisableDashboard = true, Ct);
         await using var app = await builder.BuildAsync(Ct);
 
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct));
@@ -41,19 +40,6 @@ public class BadProvisioningTests
         {
             var started = app.ResourceNotifications.TryGetCurrentState(resource.Name, out var state) && state.Snapshot.State?.Text is "Running" or "Starting";
             Assert.False(started, $"{resource.Name} was started");
-        }
-    }
-
-    private static void CopyDirectory(string source, string target)
-    {
-        foreach (var directory in Directory.GetDirectories(source, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(directory.Replace(source, target, StringComparison.Ordinal));
-        }
-
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, file.Replace(source, target, StringComparison.Ordinal));
         }
     }
 }

@@ -2,8 +2,10 @@ using Monitoring.Tests.Infrastructure;
 
 namespace Monitoring.Tests.EndToEnd;
 
-/// <summary>The blackbox-exporter probing the services' HTTP endpoints on real containers.</summary>
-[Collection(StackCollection.Name)]
+/// <summary>
+/// The blackbox-exporter probing the services' HTTP endpoints on real containers, and the alerts on a failing and a
+/// slow endpoint (in one class: they break the endpoint the first test needs working).
+/// </summary>
 public class BlackboxEndToEndTests(StackFixture stack)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -23,6 +25,38 @@ public class BlackboxEndToEndTests(StackFixture stack)
         }, TimeSpan.FromSeconds(60), Ct);
 
         Assert.All(instances, i => Assert.StartsWith("http://", i));
-        Assert.Contains(instances, i => i.EndsWith("/health", StringComparison.Ordinal));
+        Assert.Contains(instances, i => i.EndsWith("/status", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_failing_and_a_slow_endpoint_are_alerted_from_the_blackbox_probe()
+    {
+        stack.SkipIfUnavailable();
+        var probes = stack.Client("probes");
+
+        await Scenarios.StartAsync(probes, "endpoint-down", """{"durationSeconds": 600}""", Ct);
+        try
+        {
+            var down = Webhook.Alert(await Webhook.NotificationAsync(probes, "EndpointDown", "firing", Ct), "EndpointDown");
+            Assert.Equal("critical", Webhook.Label(down, "severity"));
+            Assert.EndsWith("/status", Webhook.Label(down, "instance"), StringComparison.Ordinal);
+            Assert.Equal("probes", Webhook.Label(down, "aspire_resource"));
+        }
+        finally
+        {
+            await probes.DeleteAsync("/scenarios/endpoint-down", Ct);
+        }
+
+        // Slower than the 1 s threshold, within the probe's timeout (the scrape timeout less half a second).
+        await Scenarios.StartAsync(probes, "endpoint-slow", """{"durationSeconds": 600, "delaySeconds": 1.2}""", Ct);
+        try
+        {
+            var slow = Webhook.Alert(await Webhook.NotificationAsync(probes, "EndpointSlow", "firing", Ct), "EndpointSlow");
+            Assert.EndsWith("/status", Webhook.Label(slow, "instance"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await probes.DeleteAsync("/scenarios/endpoint-slow", Ct);
+        }
     }
 }

@@ -7,9 +7,9 @@ namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>
 /// Every dashboard query, variables substituted, sent to the running Prometheus: it must parse, and the panels fed by
-/// what runs here (Prometheus, node-exporter, Probes, Postgres, the blackbox-exporter) must return data.
+/// what runs here (Prometheus, node-exporter, Probes, Postgres, the blackbox-exporter, and Probes' synthetic Airflow and
+/// Kafka series standing in for those) must return data.
 /// </summary>
-[Collection(StackCollection.Name)]
 public class DashboardQueryEndToEndTests(StackFixture stack)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -34,6 +34,8 @@ public class DashboardQueryEndToEndTests(StackFixture stack)
     [Theory]
     [InlineData("system.json")]
     [InlineData("probes.json")]
+    [InlineData("airflow.json")]
+    [InlineData("kafka.json")]
     public async Task Panels_fed_by_what_runs_here_show_data(string file)
     {
         stack.SkipIfUnavailable();

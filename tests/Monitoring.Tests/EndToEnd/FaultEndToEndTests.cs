@@ -9,7 +9,8 @@ namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>
 /// Faults on a graph of its own (so the shared one is not disturbed), ordered so the waits overlap: components stop
-/// and come back, alerts fire and resolve through the webhook, and the data in the volumes survives. (The dashboard's
+/// and come back, a user's target refuses, a rule fails, a config edit breaks the reload, alerts fire (Prometheus'
+/// self-monitoring ones included) and resolve through the webhook, and the data in the volumes survives. (The dashboard's
 /// Restart is not used: the orchestrator's restart fails with Podman 4.3; stop then start works, and is what a
 /// restart does.)
 /// </summary>
@@ -24,12 +25,24 @@ public class FaultEndToEndTests
     {
         ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
         using var volumes = new TestVolumes();
-        await using var app = await TestStack.StartAsync(volumes, Ct, "Monitoring:Components:blackbox-exporter=false");
+        using var provisioning = new ProvisioningCopy();
+        // A user's own scrape target that refuses connections (Prometheus' own port 1), and a rule that fails at every
+        // evaluation (many-to-many matching): the self-monitoring alerts must catch both.
+        File.WriteAllText(provisioning.File("prometheus/targets/refused.yml"), "- targets: ['localhost:1']\n  labels: {job: refused}\n");
+        File.AppendAllText(provisioning.File("prometheus/alerts.yml"), """
+
+              - name: fails-on-purpose
+                rules:
+                  - record: test:many_to_many
+                    expr: up + on() up
+            """);
+        await using var app = await TestStack.StartAsync(volumes, Ct, "Monitoring:Components:blackbox-exporter=false", provisioning.Setting);
         var commands = app.Services.GetRequiredService<ResourceCommandService>();
         var probes = app.CreateHttpClient("probes", "http");
         var alertmanager = app.CreateHttpClient("alertmanager", "http");
         var prometheus = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
-        await Wait.UntilAsync("every target up", async ct => (await prometheus.TargetsAsync(ct)).All(t => t.Health == "up"), TimeSpan.FromSeconds(60), Ct);
+        await Wait.UntilAsync("every target up but the refused one", async ct =>
+            (await prometheus.TargetsAsync(ct)).All(t => t.Health == "up" || t.Job == "refused"), TimeSpan.FromSeconds(60), Ct);
 
         // Before: a silence in Alertmanager and a row in Postgres.
         var silenceId = await CreateSilenceAsync(alertmanager);
@@ -38,17 +51,26 @@ public class FaultEndToEndTests
         var marker = Guid.NewGuid().ToString("n");
         await SqlAsync(postgres, $"CREATE TABLE survives (marker text); INSERT INTO survives VALUES ('{marker}')");
 
-        // Faults: an exporter, the database and Alertmanager stop; Probes starts failing.
+        // Faults: an exporter, the database and Alertmanager stop; Probes starts failing; an edit breaks alerts.yml
+        // and the reload is refused.
         foreach (var name in new[] { "node-exporter", "postgres", "alertmanager" })
         {
             await RunAsync(commands, name, KnownResourceCommands.StopCommand);
         }
 
         await probes.PostAsync("/scenarios/error-burst", new StringContent("""{"durationSeconds": 900, "errorRatio": 1}""", Encoding.UTF8, "application/json"), Ct);
+        var rules = File.ReadAllText(provisioning.File("prometheus/alerts.yml"));
+        File.WriteAllText(provisioning.File("prometheus/alerts.yml"), rules.Replace("expr: vector(1)", "expr: vector(1) +", StringComparison.Ordinal));
+        var reload = await commands.ExecuteCommandAsync("prometheus", PrometheusBuilderExtensions.ReloadCommandName, Ct);
+        Assert.False(reload.Success, "a reload of a broken alerts.yml must fail");
 
         // Prometheus holds the alerts while Alertmanager is away ...
-        string[] faults = ["NodeExporterDown", "PostgresDown", "ProbesHighErrorRatio"];
-        await Wait.UntilAsync("the three alerts firing in Prometheus", async ct =>
+        string[] faults =
+        [
+            "NodeExporterDown", "PostgresDown", "ProbesHighErrorRatio", "TargetDown",
+            "PrometheusRuleFailures", "PrometheusConfigReloadFailed", "PrometheusNotificationsFailing",
+        ];
+        await Wait.UntilAsync("the alerts firing in Prometheus", async ct =>
         {
             var firing = await FiringInPrometheusAsync(app.CreateHttpClient("prometheus", "http"), ct);
             return faults.All(firing.Contains);
@@ -59,7 +81,13 @@ public class FaultEndToEndTests
         await app.ResourceNotifications.WaitForResourceHealthyAsync("alertmanager", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
         var silence = await alertmanager.GetFromJsonAsync<JsonElement>($"/api/v2/silence/{silenceId}", Ct);
         Assert.Equal("active", silence.GetProperty("status").GetProperty("state").GetString());
-        await Task.WhenAll(faults.Select(f => NotificationAsync(probes, f, "firing")));
+        var delivered = await Task.WhenAll(faults.Select(f => NotificationAsync(probes, f, "firing")));
+        Assert.Equal("refused", Webhook.Label(Webhook.Alert(delivered[Array.IndexOf(faults, "TargetDown")], "TargetDown"), "job"));
+
+        // The file is fixed and reloaded: the reload alert resolves.
+        File.WriteAllText(provisioning.File("prometheus/alerts.yml"), rules);
+        var fixedReload = await commands.ExecuteCommandAsync("prometheus", PrometheusBuilderExtensions.ReloadCommandName, Ct);
+        Assert.True(fixedReload.Success, fixedReload.Message);
 
         // The exporter and the database come back: the resolutions are delivered, and the row survived.
         foreach (var name in new[] { "node-exporter", "postgres" })
@@ -67,7 +95,9 @@ public class FaultEndToEndTests
             await RunAsync(commands, name, KnownResourceCommands.StartCommand);
         }
 
-        await Task.WhenAll(NotificationAsync(probes, "NodeExporterDown", "resolved"), NotificationAsync(probes, "PostgresDown", "resolved"));
+        await Task.WhenAll(
+            NotificationAsync(probes, "NodeExporterDown", "resolved"), NotificationAsync(probes, "PostgresDown", "resolved"),
+            NotificationAsync(probes, "PrometheusConfigReloadFailed", "resolved"));
         Assert.Equal(1L, await SqlAsync(postgres, $"SELECT count(*) FROM survives WHERE marker = '{marker}'"));
 
         // Prometheus is stopped and started (the orchestrator removes the container and creates a new one on the same
@@ -85,7 +115,9 @@ public class FaultEndToEndTests
         await Wait.UntilAsync("the probes target down and every other target up", async ct =>
         {
             var targets = await restarted.TargetsAsync(ct);
-            return targets.Any(t => t.Job == "probes" && t.Health == "down") && targets.Where(t => t.Job != "probes").All(t => t.Health == "up");
+            // Probes also serves the synthetic airflow and kafka jobs here; the refused target never comes up.
+            return targets.Any(t => t.Job == "probes" && t.Health == "down")
+                && targets.Where(t => t.Job is not ("probes" or "airflow" or "kafka" or "refused")).All(t => t.Health == "up");
         }, TimeSpan.FromSeconds(60), Ct);
         Assert.True(app.ResourceNotifications.TryGetCurrentState("probes", out var probesState));
         Assert.NotEqual(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, probesState.Snapshot.HealthStatus);
@@ -122,10 +154,8 @@ public class FaultEndToEndTests
             .Where(a => a.GetProperty("state").GetString() == "firing")
             .Select(a => a.GetProperty("labels").GetProperty("alertname").GetString()!)];
 
-    private static async Task NotificationAsync(HttpClient probes, string alertname, string status) =>
-        await Wait.UntilAsync($"a {status} {alertname} at the Probes webhook", async ct =>
-            (await probes.GetFromJsonAsync<JsonElement>($"/alertmanager/notifications?alertname={alertname}&status={status}", ct)).GetArrayLength() > 0,
-            s_alertTimeout, Ct, TimeSpan.FromSeconds(2));
+    private static Task<JsonElement> NotificationAsync(HttpClient probes, string alertname, string status) =>
+        Webhook.NotificationAsync(probes, alertname, status, Ct, s_alertTimeout);
 
     private static async Task<object?> SqlAsync(string? connectionString, string sql)
     {

@@ -3,7 +3,6 @@ using Monitoring.Tests.Infrastructure;
 namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>Postgres and its exporter on real containers.</summary>
-[Collection(StackCollection.Name)]
 public class PostgresEndToEndTests(StackFixture stack)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -6,7 +6,6 @@ using Monitoring.Tests.Infrastructure;
 namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>What the running stack exposes on the host.</summary>
-[Collection(StackCollection.Name)]
 public partial class SecurityEndToEndTests(StackFixture stack)
 {
     [Fact]

@@ -8,7 +8,6 @@ using Monitoring.Tests.Infrastructure;
 namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>The spine on real containers: every target scraped, and a fault becomes an alert delivered to the webhook.</summary>
-[Collection(StackCollection.Name)]
 public class SpineEndToEndTests(StackFixture stack)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -101,14 +100,6 @@ public class SpineEndToEndTests(StackFixture stack)
         await Wait.UntilAsync("a newer configuration load", async ct => await LastConfigTimeAsync(ct) != before, TimeSpan.FromSeconds(30), Ct);
     }
 
-    private static async Task<JsonElement> NotificationAsync(HttpClient probes, string alertname, string status)
-    {
-        JsonElement list = default;
-        await Wait.UntilAsync($"a '{status}' {alertname} notification at the Probes webhook", async ct =>
-        {
-            list = await probes.GetFromJsonAsync<JsonElement>($"/alertmanager/notifications?alertname={alertname}&status={status}", ct);
-            return list.GetArrayLength() > 0;
-        }, TimeSpan.FromMinutes(3), Ct, TimeSpan.FromSeconds(2));
-        return list[list.GetArrayLength() - 1];
-    }
+    private static Task<JsonElement> NotificationAsync(HttpClient probes, string alertname, string status) =>
+        Webhook.NotificationAsync(probes, alertname, status, Ct);
 }

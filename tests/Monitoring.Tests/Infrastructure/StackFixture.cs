@@ -1,8 +1,14 @@
+using Monitoring.Tests.Infrastructure;
+
+// One graph for the whole assembly: the classes that use it run in parallel (their faults and alerts do not meet),
+// the tests of a class one after another.
+[assembly: AssemblyFixture(typeof(StackFixture))]
+
 namespace Monitoring.Tests.Infrastructure;
 
 /// <summary>
-/// The graph as the tests run it here (see <see cref="TestStack"/>), started once for the collection and torn down
-/// after it, volumes included. Where the runtime or an image is missing it does not start, and every test using it
+/// The graph as the tests run it here (see <see cref="TestStack"/>), started once for the test assembly and torn
+/// down after it, volumes included. Where the runtime or an image is missing it does not start, and every test using it
 /// is skipped with the reason.
 /// </summary>
 public sealed class StackFixture : IAsyncLifetime
@@ -11,7 +17,7 @@ public sealed class StackFixture : IAsyncLifetime
     public static readonly string[] ExpectedResources = ["alertmanager", "blackbox-exporter", "node-exporter", "postgres", "postgres-exporter", "probes", "prometheus"];
 
     /// <summary>The Prometheus jobs with targets here.</summary>
-    public static readonly string[] ExpectedJobs = ["alertmanager", "blackbox", "node", "postgres", "probes", "prometheus"];
+    public static readonly string[] ExpectedJobs = ["airflow", "alertmanager", "blackbox", "kafka", "node", "postgres", "probes", "prometheus"];
 
     private readonly TestVolumes _volumes = new();
     private DistributedApplication? _app;
@@ -51,11 +57,4 @@ public sealed class StackFixture : IAsyncLifetime
 
         _volumes.Dispose();
     }
-}
-
-/// <summary>The tests that share one running graph.</summary>
-[CollectionDefinition(Name)]
-public sealed class StackCollection : ICollectionFixture<StackFixture>
-{
-    public const string Name = "stack";
 }
