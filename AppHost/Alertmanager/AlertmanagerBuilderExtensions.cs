@@ -40,6 +40,7 @@ public static class AlertmanagerBuilderExtensions
             .WithImageRegistry(AlertmanagerContainerImageTags.Registry)
             .WithHttpEndpoint(port: port, targetPort: AlertmanagerResource.HttpPort, name: AlertmanagerResource.PrimaryEndpointName)
             .WithBindMount(resource.ConfigDirectory, ConfigMountPath, isReadOnly: true)
+            .WithConfigCheck("amtool", ConfigFileName, ["check-config", $"{ConfigMountPath}/{ConfigFileName}"], resource.ConfigDirectory, ConfigMountPath)
             .WithBindMount(resource.GeneratedDirectory, GeneratedFiles.ContainerPath, isReadOnly: true)
             .WithArgs(
                 $"--config.file={GeneratedFiles.ContainerPath}/{ConfigFileName}",

@@ -27,6 +27,7 @@ public static class BlackboxExporterBuilderExtensions
             .WithImageRegistry(BlackboxExporterContainerImageTags.Registry)
             .WithHttpEndpoint(targetPort: BlackboxExporterResource.HttpPort, name: BlackboxExporterResource.PrimaryEndpointName)
             .WithBindMount(Path.GetFullPath(configDirectory), ConfigMountPath, isReadOnly: true)
+            .WithConfigCheck("blackbox_exporter", "config.yml", ["--config.check", $"--config.file={ConfigMountPath}/config.yml"], configDirectory, ConfigMountPath)
             .WithArgs($"--config.file={ConfigMountPath}/config.yml")
             .WithHttpHealthCheck("/-/healthy", endpointName: BlackboxExporterResource.PrimaryEndpointName);
     }

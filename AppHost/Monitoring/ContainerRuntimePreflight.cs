@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Monitoring.AppHost;
 
 /// <summary>
@@ -9,8 +7,6 @@ namespace Monitoring.AppHost;
 /// </summary>
 internal static class ContainerRuntimePreflight
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
-
     /// <summary>Runs the check at <see cref="BeforeStartEvent"/>.</summary>
     /// <param name="builder">The application builder.</param>
     public static void Register(IDistributedApplicationBuilder builder) =>
@@ -22,8 +18,9 @@ internal static class ContainerRuntimePreflight
                 return;
             }
 
-            var runtime = builder.Configuration["ASPIRE_CONTAINER_RUNTIME"] ?? "docker";
-            var (exitCode, output) = await RunAsync(runtime, ["info"], ct).ConfigureAwait(false);
+            var cli = new ContainerCli(builder.Configuration);
+            var runtime = cli.Runtime;
+            var (exitCode, output) = await cli.RunAsync(["info"], ct).ConfigureAwait(false);
             if (exitCode is null)
             {
                 throw new DistributedApplicationException(
@@ -41,8 +38,7 @@ internal static class ContainerRuntimePreflight
             var missing = new List<string>();
             foreach (var image in containers.Select(LocalImageOf).OfType<string>().Distinct())
             {
-                var (code, _) = await RunAsync(runtime, ["image", "inspect", "--format", "{{.Id}}", image], ct).ConfigureAwait(false);
-                if (code != 0)
+                if (!await cli.HasImageAsync(image, ct).ConfigureAwait(false))
                 {
                     missing.Add(image);
                 }
@@ -58,47 +54,9 @@ internal static class ContainerRuntimePreflight
 
     private static string? LocalImageOf(ContainerResource resource) =>
         resource.TryGetLastAnnotation<ContainerImageAnnotation>(out var image) && image.Registry == LocalImageTags.Registry
-            ? $"{image.Registry}/{image.Image}:{image.Tag}"
+            ? ContainerCli.ImageOf(resource)
             : null;
 
     private static string FirstLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "no output";
-
-    private static async Task<(int? ExitCode, string Output)> RunAsync(string fileName, string[] arguments, CancellationToken ct)
-    {
-        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return (null, "");
-        }
-
-        using (process)
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
-        {
-            timeout.CancelAfter(s_timeout);
-            var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                process.Kill(entireProcessTree: true);
-                return (-1, $"no answer within {s_timeout.TotalSeconds:0} s");
-            }
-
-            return (process.ExitCode, (await stderr.ConfigureAwait(false)) + (await stdout.ConfigureAwait(false)));
-        }
-    }
 }

@@ -81,8 +81,9 @@ public static class MonitoringBuilderExtensions
     /// Applies the image source to every container of the model: with <see cref="ImageSource.Local"/>, each container
     /// whose official image has a locally built stand-in (see <c>eng/images</c>) runs that instead. This is the only
     /// place the choice is made; components are always declared with their official image. Call it last: it also
-    /// registers the start-up check that the container runtime answers and the local images exist, which runs after
-    /// the components have checked their provisioning files.
+    /// registers the start-up checks that the container runtime answers, that the local images exist and that each
+    /// component's own validator (promtool, amtool, ...) accepts its files, which run after the components have parsed
+    /// their provisioning files.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="source">The image source.</param>
@@ -91,6 +92,7 @@ public static class MonitoringBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ContainerRuntimePreflight.Register(builder);
+        ConfigChecks.Register(builder);
         if (source != ImageSource.Local)
         {
             return builder;

@@ -67,6 +67,7 @@ public static class PrometheusBuilderExtensions
             .WithImageRegistry(PrometheusContainerImageTags.Registry)
             .WithHttpEndpoint(port: port, targetPort: PrometheusResource.HttpPort, name: PrometheusResource.PrimaryEndpointName)
             .WithBindMount(resource.ConfigDirectory, ConfigMountPath, isReadOnly: true)
+            .WithConfigCheck("promtool", ConfigFileName, ["check", "config", $"{ConfigMountPath}/{ConfigFileName}"], resource.ConfigDirectory, ConfigMountPath)
             .WithBindMount(resource.GeneratedDirectory, GeneratedFiles.ContainerPath, isReadOnly: true)
             .WithArgs(context =>
             {

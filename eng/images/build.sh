@@ -33,20 +33,36 @@ exists() { podman image exists "$1"; }
 recipe() { (cd "$here/$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum; echo "${*:2}") | sha256sum | cut -c1-16; }
 current() { [ "$(podman image inspect --format '{{index .Labels "monitoring.recipe"}}' "$1" 2>/dev/null)" = "$2" ]; }
 
-apt_mirror() {
-  # The Debian mirror this machine's apt uses (deb822 or one-line format); debootstrap needs it.
-  local uri
-  uri=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)
-  [ -n "$uri" ] || uri=$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)
-  echo "${uri:-http://deb.debian.org/debian}"
+apt_uri() {
+  # A Debian archive this machine's apt uses (deb822 or one-line format): $1 selects the security archive or not.
+  local filter=(grep -v security) uri
+  [ "$1" = security ] && filter=(grep security)
+  uri=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | "${filter[@]}" | head -n1 || true)
+  [ -n "$uri" ] || uri=$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | "${filter[@]}" | head -n1 || true)
+  echo "$uri"
+}
+
+base_sources() {
+  # The base image sees the archives the host sees (security updates included), so the package versions picked
+  # from the host's apt-cache below are installable inside it.
+  local mirror security
+  mirror=$(apt_uri main); mirror=${mirror:-http://deb.debian.org/debian}
+  security=$(apt_uri security)
+  echo "deb $mirror bookworm main"
+  echo "deb $mirror bookworm-updates main"
+  [ -z "$security" ] || echo "deb $security bookworm-security main"
 }
 
 build_base() {
-  if exists "$BASE"; then log "$BASE exists"; return; fi
+  local sources hash
+  sources=$(base_sources)
+  hash=$(sha256sum <<<"$sources" | cut -c1-16)
+  if current "$BASE" "$hash"; then log "$BASE is up to date"; return; fi
   local dir; dir=$(mktemp -d)
   log "debootstrap bookworm into $dir (about 30 s)"
-  debootstrap --variant=minbase bookworm "$dir" "$(apt_mirror)" >/dev/null
-  tar -C "$dir" -c . | podman import --change 'CMD ["/bin/bash"]' - "$BASE" >/dev/null
+  debootstrap --variant=minbase bookworm "$dir" "$(apt_uri main | grep . || echo http://deb.debian.org/debian)" >/dev/null
+  printf '%s\n' "$sources" >"$dir/etc/apt/sources.list"
+  tar -C "$dir" -c . | podman import -q --change 'CMD ["/bin/bash"]' --change "LABEL monitoring.recipe=$hash" - "$BASE" >/dev/null
   rm -rf "$dir"
   log "built $BASE"
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Monitoring.Tests.Infrastructure;
 
 namespace Monitoring.Tests.EndToEnd;
@@ -28,18 +29,61 @@ public class BadProvisioningTests
         var line = File.ReadAllLines(broken).Length + 2;
         File.AppendAllText(broken, damage);
 
+        var message = await FailedStartMessageAsync(copy, "Monitoring:ProbesHosting=Container");
+
+        Assert.True(Regex.IsMatch(message, $@"{Regex.Escape(broken)}:{line}\b"), message);
+    }
+
+    /// <summary>
+    /// Files that parse but that the component would reject: its own validator (promtool, amtool, blackbox_exporter
+    /// --config.check), run from its image, stops start-up with the tool's message naming the file on the host.
+    /// </summary>
+    [Theory]
+    [InlineData("prometheus/alerts.yml", "expr: vector(1)\n", "expr: vector(1) +\n", "could not parse expression")]
+    [InlineData("prometheus/prometheus.yml", "scrape_timeout: 10s", "scrape_timeout: 20s", "scrape timeout greater than scrape interval")]
+    [InlineData("alertmanager/alertmanager.yml", "receiver: watchdog\n", "receiver: nowhere\n", "undefined receiver \"nowhere\" used in route")]
+    [InlineData("blackbox/config.yml", "timeout: 5s\n", "timout: 5s\n", "field timout not found")]
+    public async Task A_file_its_component_would_reject_stops_start_up_with_the_validators_message(string file, string find, string replace, string expected)
+    {
+        ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
+        using var copy = new ProvisioningCopy();
+        var broken = copy.File(file);
+        var text = File.ReadAllText(broken);
+        Assert.Contains(find, text);
+        var line = text[..text.IndexOf(find, StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+        File.WriteAllText(broken, text.Replace(find, replace, StringComparison.Ordinal));
+
+        var message = await FailedStartMessageAsync(
+            copy, "Monitoring:ImageSource=Local", "Monitoring:ProbesHosting=Container", $"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}");
+
+        Assert.Contains(expected, message);
+        Assert.Contains(broken, message);
+        if (file.EndsWith("alerts.yml", StringComparison.Ordinal))
+        {
+            // promtool names the rule's line and column.
+            Assert.Contains($"{broken}: {line}:", message);
+        }
+        else if (file.StartsWith("blackbox", StringComparison.Ordinal))
+        {
+            Assert.Contains($"line {line}:", message);
+        }
+    }
+
+    /// <summary>Starts the AppHost on the copy, expects start-up to fail and nothing to have started; returns the error.</summary>
+    private static async Task<string> FailedStartMessageAsync(ProvisioningCopy copy, params string[] settings)
+    {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"--{copy.Setting}", "--Monitoring:ProbesHosting=Container"], (options, _) => options.DisableDashboard = true, Ct);
+            [$"--{copy.Setting}", .. settings.Select(s => $"--{s}")], (options, _) => options.DisableDashboard = true, Ct);
         await using var app = await builder.BuildAsync(Ct);
 
-        var ex = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct));
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(Ct).WaitAsync(TimeSpan.FromSeconds(90), Ct));
 
-        var message = (ex as AggregateException)?.InnerException?.Message ?? ex.Message;
-        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(message, $@"{System.Text.RegularExpressions.Regex.Escape(broken)}:{line}\b"), message);
         foreach (var resource in builder.Resources.Where(r => r is ContainerResource or ProjectResource))
         {
             var started = app.ResourceNotifications.TryGetCurrentState(resource.Name, out var state) && state.Snapshot.State?.Text is "Running" or "Starting";
             Assert.False(started, $"{resource.Name} was started");
         }
+
+        return (ex as AggregateException)?.InnerException?.Message ?? ex.Message;
     }
 }

@@ -1,6 +1,9 @@
+using Monitoring.AppHost;
+using Monitoring.Tests.Infrastructure;
+
 namespace Monitoring.Tests.EndToEnd;
 
-/// <summary>Without a container runtime, start-up stops at once and says what to install.</summary>
+/// <summary>Without a container runtime or a local image, start-up stops at once and says what to do.</summary>
 public class ContainerRuntimeTests
 {
     [Fact]
@@ -16,5 +19,29 @@ public class ContainerRuntimeTests
         var message = (ex as AggregateException)?.InnerException?.Message ?? ex.Message;
         Assert.Contains("No container runtime: 'no-such-runtime' is not installed", message);
         Assert.Contains("Install Docker (Docker Desktop) or Podman", message);
+    }
+
+    [Fact]
+    public async Task A_missing_local_image_stops_start_up_at_once_saying_how_to_build_it()
+    {
+        ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
+        var ct = TestContext.Current.CancellationToken;
+        // The stack with the local images, plus one container whose local image was never built.
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            ["--Monitoring:ImageSource=Local", "--Monitoring:ProbesHosting=Container", $"--ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}"],
+            (options, _) => options.DisableDashboard = true, ct);
+        builder.AddContainer("unbuilt", "monitoring/never-built", "0.0.1").WithImageRegistry(LocalImageTags.Registry);
+        await using var app = await builder.BuildAsync(ct);
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct));
+
+        var message = (ex as AggregateException)?.InnerException?.Message ?? ex.Message;
+        Assert.Contains("Local images are missing: localhost/monitoring/never-built:0.0.1", message);
+        Assert.Contains("eng/images/build.sh", message);
+        Assert.DoesNotContain("localhost/monitoring/prometheus", message);
+        foreach (var resource in builder.Resources.Where(r => r is ContainerResource or ProjectResource))
+        {
+            Assert.False(app.ResourceNotifications.TryGetCurrentState(resource.Name, out var state) && state.Snapshot.State?.Text is "Running" or "Starting", resource.Name);
+        }
     }
 }

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Monitoring.AppHost;
+
+/// <summary>
+/// Runs each component's own configuration validator (<see cref="ConfigCheckAnnotation"/>) from its image before
+/// anything starts: errors the YAML parse cannot see (a PromQL typo, a route to an unknown receiver, an unknown
+/// prober) stop start-up with the tool's message, naming the file on the host. An image that is not on the machine
+/// yet (official images before their first pull) is not pulled for this: that component's files are parsed only,
+/// and the log says so.
+/// </summary>
+internal static class ConfigChecks
+{
+    /// <summary>Adds a validator to a container resource.</summary>
+    /// <typeparam name="T">The container's type.</typeparam>
+    /// <param name="builder">The resource builder.</param>
+    /// <param name="tool">The validator's executable in the image.</param>
+    /// <param name="configFile">The file checked, relative to the folder.</param>
+    /// <param name="arguments">Its arguments, with paths as the container sees them.</param>
+    /// <param name="hostDirectory">The configuration folder on the host.</param>
+    /// <param name="containerDirectory">Where it is mounted for the check.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<T> WithConfigCheck<T>(
+        this IResourceBuilder<T> builder, string tool, string configFile, string[] arguments, string hostDirectory, string containerDirectory)
+        where T : ContainerResource =>
+        builder.WithAnnotation(new ConfigCheckAnnotation(tool, configFile, arguments, Path.GetFullPath(hostDirectory), containerDirectory));
+
+    /// <summary>Runs the validators at <see cref="BeforeStartEvent"/> (register after the runtime preflight).</summary>
+    /// <param name="builder">The application builder.</param>
+    public static void Register(IDistributedApplicationBuilder builder) =>
+        builder.Eventing.Subscribe<BeforeStartEvent>(async (e, ct) =>
+        {
+            var checks = e.Model.Resources.OfType<ContainerResource>()
+                .SelectMany(r => r.Annotations.OfType<ConfigCheckAnnotation>().Select(c => (Resource: r, Check: c)))
+                .ToList();
+            if (checks.Count == 0)
+            {
+                return;
+            }
+
+            var cli = new ContainerCli(builder.Configuration);
+            var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Monitoring");
+            var failures = await Task.WhenAll(checks.Select(c => RunAsync(cli, c.Resource, c.Check, logger, ct))).ConfigureAwait(false);
+            var errors = failures.OfType<string>().ToList();
+            if (errors.Count > 0)
+            {
+                throw new DistributedApplicationException(string.Join(Environment.NewLine, errors));
+            }
+        });
+
+    private static async Task<string?> RunAsync(ContainerCli cli, ContainerResource resource, ConfigCheckAnnotation check, ILogger logger, CancellationToken ct)
+    {
+        var image = ContainerCli.ImageOf(resource);
+        if (image is null || !await cli.HasImageAsync(image, ct).ConfigureAwait(false))
+        {
+            logger.LogInformation("{Resource}: {Tool} not run, the image {Image} is not on this machine yet; its files were parsed only.", resource.Name, check.Tool, image);
+            return null;
+        }
+
+        string[] arguments =
+        [
+            "run", "--rm", "--pull=never", "--network=none", "--entrypoint", check.Tool,
+            "--volume", $"{check.HostDirectory}:{check.ContainerDirectory}:ro",
+            image, .. check.Arguments,
+        ];
+        var (exitCode, output) = await cli.RunAsync(arguments, ct).ConfigureAwait(false);
+        if (exitCode == 0)
+        {
+            return null;
+        }
+
+        // The tool names files as the container sees them; the user edits them on the host. The targets the AppHost
+        // writes at start-up do not exist yet: promtool's warnings about them are noise here, like an exporter's
+        // informational log lines.
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.Contains("for file_sd in", StringComparison.Ordinal) && !l.Contains("level=info", StringComparison.Ordinal))
+            .Select(l => l.Replace(check.ContainerDirectory + "/", check.HostDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+        var file = Path.Combine(check.HostDirectory, check.ConfigFile);
+        return $"{resource.Name}: {check.Tool} rejects {file} (exit {exitCode}):{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", lines)}";
+    }
+}
