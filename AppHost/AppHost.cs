@@ -103,5 +103,6 @@ if (monitoring.IsEnabled("blackbox-exporter"))
     prometheus.WithBlackboxProbes("blackbox", blackbox).WaitFor(blackbox);
 }
 
-builder.UseImageSource(monitoring.ImageSource);
+builder.UseHostPorts(monitoring)
+    .UseImageSource(monitoring.ImageSource);
 builder.Build().Run();

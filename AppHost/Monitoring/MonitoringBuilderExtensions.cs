@@ -78,6 +78,40 @@ public static class MonitoringBuilderExtensions
         Path.Combine(options.ProvisioningDirectory ?? throw new InvalidOperationException("Call AddMonitoring first."), tool);
 
     /// <summary>
+    /// Gives resources the fixed host ports of <c>Monitoring:Ports</c> (on their primary endpoint: <c>http</c>, or the
+    /// first one) and registers the start-up check that every fixed port is free. A name that is no resource is an
+    /// error, unless it is a component that is switched off or not available here.
+    /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="options">The settings.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="InvalidOperationException">A port names no resource, or a resource without an endpoint.</exception>
+    public static IDistributedApplicationBuilder UseHostPorts(this IDistributedApplicationBuilder builder, MonitoringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (var (name, port) in options.Ports)
+        {
+            if (!options.IsEnabled(name))
+            {
+                continue;
+            }
+
+            var resource = builder.Resources.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
+
+            var endpoints = resource?.Annotations.OfType<EndpointAnnotation>().ToList() ?? [];
+            var endpoint = endpoints.FirstOrDefault(e => e.Name == "http") ?? endpoints.FirstOrDefault()
+                ?? throw new InvalidOperationException(
+                    $"Configuration '{MonitoringOptions.SectionName}:Ports:{name}' names no resource with an endpoint. Resources with endpoints: " +
+                    string.Join(", ", builder.Resources.Where(r => r.Annotations.OfType<EndpointAnnotation>().Any()).Select(r => r.Name)) + ".");
+            endpoint.Port = port;
+        }
+
+        HostPortPreflight.Register(builder);
+        return builder;
+    }
+
+    /// <summary>
     /// Applies the image source to every container of the model: with <see cref="ImageSource.Local"/>, each container
     /// whose official image has a locally built stand-in (see <c>eng/images</c>) runs that instead. This is the only
     /// place the choice is made; components are always declared with their official image. Call it last: it also

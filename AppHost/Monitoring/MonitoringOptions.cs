@@ -71,6 +71,12 @@ public sealed partial class MonitoringOptions
     /// </summary>
     public string? MaxAlertFor { get; set; }
 
+    /// <summary>
+    /// Fixed host ports by resource name (<c>Monitoring:Ports:grafana=3000</c>), for bookmarks; every other port is
+    /// picked at random. Ports are bound on loopback only.
+    /// </summary>
+    public Dictionary<string, int> Ports { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The provisioning folder (<c>Monitoring:ProvisioningDirectory</c>); defaults to <c>provisioning/</c> beside the AppHost.</summary>
     public string? ProvisioningDirectory { get; set; }
 
@@ -116,6 +122,20 @@ public sealed partial class MonitoringOptions
             {
                 throw new InvalidOperationException(
                     $"Configuration '{SectionName}:{key}' is '{value}': it must be a Prometheus duration such as 15s, 1m or 500ms.");
+            }
+        }
+
+        foreach (var (name, port) in Ports)
+        {
+            if (port is < 1 or > 65535)
+            {
+                throw new InvalidOperationException($"Configuration '{SectionName}:Ports:{name}' is {port}: it must be a port number from 1 to 65535.");
+            }
+
+            var other = Ports.FirstOrDefault(p => p.Value == port && !string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Key;
+            if (other is not null)
+            {
+                throw new InvalidOperationException($"Configuration '{SectionName}:Ports:{name}' and '{SectionName}:Ports:{other}' are both {port}: each resource needs a port of its own.");
             }
         }
     }

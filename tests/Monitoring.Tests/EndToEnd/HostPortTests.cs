@@ -1,0 +1,31 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Monitoring.Tests.EndToEnd;
+
+/// <summary>A fixed port that another program holds stops start-up at once, naming the port, the resource and the setting.</summary>
+public class HostPortTests
+{
+    [Fact]
+    public async Task A_port_already_taken_stops_start_up_saying_which_and_how_to_move_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [$"--Monitoring:Ports:prometheus={port}", "--Monitoring:ProbesHosting=Container"], (options, _) => options.DisableDashboard = true, ct);
+        await using var app = await builder.BuildAsync(ct);
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct));
+
+        var message = (ex as AggregateException)?.InnerException?.Message ?? ex.Message;
+        Assert.Contains($"Port {port} on 127.0.0.1, wanted by prometheus", message);
+        Assert.Contains("Monitoring:Ports:prometheus=<free port>", message);
+        foreach (var resource in builder.Resources.Where(r => r is ContainerResource or ProjectResource))
+        {
+            Assert.False(app.ResourceNotifications.TryGetCurrentState(resource.Name, out var state) && state.Snapshot.State?.Text is "Running" or "Starting", resource.Name);
+        }
+    }
+}
