@@ -12,6 +12,9 @@ namespace Monitoring.AppHost;
 /// </summary>
 internal static class ConfigChecks
 {
+    // docker and podman run exit with 125, 126 or 127 when they, not the command in the container, failed.
+    private const int RuntimeFailure = 125;
+
     /// <summary>Adds a validator to a container resource.</summary>
     /// <typeparam name="T">The container's type.</typeparam>
     /// <param name="builder">The resource builder.</param>
@@ -68,6 +71,14 @@ internal static class ConfigChecks
         if (exitCode == 0)
         {
             return null;
+        }
+
+        if (exitCode is null or < 0 or >= RuntimeFailure)
+        {
+            // 125-127: the runtime itself failed (it could not create or start the container), not the tool.
+            return $"{resource.Name}: {cli.Runtime} cannot start a container to run {check.Tool} (exit {exitCode}): " +
+                $"{output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()}. " +
+                "No container will start until this is fixed; see docs/troubleshooting.md, 'Containers do not start'.";
         }
 
         // The tool names files as the container sees them; the user edits them on the host. The targets the AppHost

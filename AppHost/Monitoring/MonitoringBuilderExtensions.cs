@@ -117,7 +117,7 @@ public static class MonitoringBuilderExtensions
     /// place the choice is made; components are always declared with their official image. Call it last: it also
     /// registers the start-up checks that the container runtime answers, that the local images exist and that each
     /// component's own validator (promtool, amtool, ...) accepts its files, which run after the components have parsed
-    /// their provisioning files.
+    /// their provisioning files; and the watch that says so when a container cannot write its volume.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="source">The image source.</param>
@@ -127,6 +127,7 @@ public static class MonitoringBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ContainerRuntimePreflight.Register(builder);
         ConfigChecks.Register(builder);
+        VolumePermissionWatch.Register(builder);
         if (source != ImageSource.Local)
         {
             return builder;

@@ -1,9 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
 using Monitoring.Tests.Infrastructure;
 using Npgsql;
 
 namespace Monitoring.Tests.EndToEnd;
 
-/// <summary>Data in the named volumes survives stopping the whole AppHost and starting it again.</summary>
+/// <summary>Data in the named volumes survives stopping the whole AppHost and starting it again; a volume that cannot be written is named, with the fix.</summary>
 public class PersistenceEndToEndTests
 {
     // A small graph: what persists is Prometheus' and Postgres' data; the rest only slows the two starts down.
@@ -42,6 +43,39 @@ public class PersistenceEndToEndTests
         // A query at a time before the second start can only be answered from the first run's samples.
         var before = await new PrometheusApi(second.CreateHttpClient("prometheus", "http")).QueryAsync("up{job=\"prometheus\"}", Ct, sampledAt);
         Assert.Equal(1, before.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_volume_prometheus_cannot_write_is_named_in_its_log_with_the_fix()
+    {
+        ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
+        using var volumes = new TestVolumes();
+        // A volume another tool created and filled as root: Prometheus, which runs as nobody, cannot write there.
+        var volume = volumes.NameOf("prometheus", "/prometheus");
+        Assert.Equal(0, ContainerHost.Run(["volume", "create", volume]).ExitCode);
+        Assert.Equal(0, ContainerHost.Run(["run", "--rm", "--network=none", "-v", $"{volume}:/data", ContainerHost.PostgresImage, "touch", "/data/owned-by-root"]).ExitCode);
+
+        await using var app = await TestStack.BuildAsync(volumes, Ct, [.. s_smallGraph, "Monitoring:Components:postgres=false"]);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        await app.StartAsync(timeout.Token);
+
+        // The log stream has its name once the container exists; what was logged before is replayed.
+        var prometheus = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "prometheus");
+        string? message = null;
+        await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(prometheus).WithCancellation(timeout.Token))
+        {
+            message = batch.Select(l => l.Content).FirstOrDefault(l => l.Contains("cannot write its volume", StringComparison.Ordinal));
+            if (message is not null)
+            {
+                break;
+            }
+        }
+
+        Assert.NotNull(message);
+        Assert.Contains($"'{volume}' (mounted at /prometheus)", message);
+        Assert.Contains($"volume rm {volume}", message);
+        Assert.Contains("--entrypoint chown", message);
     }
 
     private static async Task ExecuteAsync(string? connectionString, string sql)

@@ -16,24 +16,7 @@ internal static class TestStack
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(s_startTimeout);
-        string[] args =
-        [
-            "Monitoring:ImageSource=Local",
-            "Monitoring:ProbesHosting=Container",
-            "Monitoring:ScrapeInterval=2s",
-            "Monitoring:EvaluationInterval=2s",
-            // Alerts wait at most 10 s before firing; their real 'for's are proven by the promtool unit tests.
-            "Monitoring:MaxAlertFor=10s",
-            $"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}",
-            // Every hop is container to container here, so the container-to-host tunnel is not needed (docs/setup.md).
-            "ASPIRE_ENABLE_CONTAINER_TUNNEL=false",
-            .. settings,
-        ];
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [.. args.Select(a => $"--{a}")], (options, _) => options.DisableDashboard = true, timeout.Token);
-        volumes.Apply(builder);
-
-        var app = await builder.BuildAsync(timeout.Token);
+        var app = await BuildAsync(volumes, timeout.Token, settings);
         try
         {
             await app.StartAsync(timeout.Token);
@@ -49,6 +32,28 @@ internal static class TestStack
             await app.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Builds the graph as <see cref="StartAsync"/> runs it, without starting it.</summary>
+    public static async Task<DistributedApplication> BuildAsync(TestVolumes volumes, CancellationToken cancellationToken, params string[] settings)
+    {
+        string[] args =
+        [
+            "Monitoring:ImageSource=Local",
+            "Monitoring:ProbesHosting=Container",
+            "Monitoring:ScrapeInterval=2s",
+            "Monitoring:EvaluationInterval=2s",
+            // Alerts wait at most 10 s before firing; their real 'for's are proven by the promtool unit tests.
+            "Monitoring:MaxAlertFor=10s",
+            $"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}",
+            // Every hop is container to container here, so the container-to-host tunnel is not needed (docs/setup.md).
+            "ASPIRE_ENABLE_CONTAINER_TUNNEL=false",
+            .. settings,
+        ];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [.. args.Select(a => $"--{a}")], (options, _) => options.DisableDashboard = true, cancellationToken);
+        volumes.Apply(builder);
+        return await builder.BuildAsync(cancellationToken);
     }
 
     /// <summary>The names of the app's containers and projects.</summary>

@@ -16,12 +16,19 @@ public sealed class TestVolumes : IDisposable
         {
             foreach (var mount in resource.Annotations.OfType<ContainerMountAnnotation>().Where(m => m.Type == ContainerMountType.Volume).ToList())
             {
-                var name = $"{_prefix}-{resource.Name}-{mount.Target.Trim('/').Replace('/', '-')}";
-                _names.Add(name);
+                var name = NameOf(resource.Name, mount.Target);
                 resource.Annotations.Remove(mount);
                 resource.Annotations.Add(new ContainerMountAnnotation(name, mount.Target, ContainerMountType.Volume, mount.IsReadOnly));
             }
         }
+    }
+
+    /// <summary>The name a resource's volume mounted at <paramref name="target"/> gets (it may be created before the app starts).</summary>
+    public string NameOf(string resource, string target)
+    {
+        var name = $"{_prefix}-{resource}-{target.Trim('/').Replace('/', '-')}";
+        _names.Add(name);
+        return name;
     }
 
     public void Dispose()
