@@ -35,14 +35,9 @@ internal static class ContainerRuntimePreflight
                     "Start Docker Desktop or the Podman machine, then try again. See docs/troubleshooting.md.");
             }
 
-            var missing = new List<string>();
-            foreach (var image in containers.Select(LocalImageOf).OfType<string>().Distinct())
-            {
-                if (!await cli.HasImageAsync(image, ct).ConfigureAwait(false))
-                {
-                    missing.Add(image);
-                }
-            }
+            var images = containers.Select(LocalImageOf).OfType<string>().Distinct().ToList();
+            var present = await Task.WhenAll(images.Select(i => cli.HasImageAsync(i, ct))).ConfigureAwait(false);
+            var missing = images.Where((_, i) => !present[i]).ToList();
 
             if (missing.Count > 0)
             {

@@ -74,16 +74,6 @@ public class BadProvisioningTests
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [$"--{copy.Setting}", .. settings.Select(s => $"--{s}")], (options, _) => options.DisableDashboard = true, Ct);
-        await using var app = await builder.BuildAsync(Ct);
-
-        var ex = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(Ct).WaitAsync(TimeSpan.FromSeconds(90), Ct));
-
-        foreach (var resource in builder.Resources.Where(r => r is ContainerResource or ProjectResource))
-        {
-            var started = app.ResourceNotifications.TryGetCurrentState(resource.Name, out var state) && state.Snapshot.State?.Text is "Running" or "Starting";
-            Assert.False(started, $"{resource.Name} was started");
-        }
-
-        return (ex as AggregateException)?.InnerException?.Message ?? ex.Message;
+        return await FailedStart.MessageAsync(builder, Ct);
     }
 }
