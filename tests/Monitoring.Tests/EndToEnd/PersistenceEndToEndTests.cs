@@ -56,20 +56,31 @@ public class PersistenceEndToEndTests
         Assert.Equal(0, ContainerHost.Run(["run", "--rm", "--network=none", "-v", $"{volume}:/data", ContainerHost.PostgresImage, "touch", "/data/owned-by-root"]).ExitCode);
 
         await using var app = await TestStack.BuildAsync(volumes, Ct, [.. s_smallGraph, "Monitoring:Components:postgres=false"]);
+        // Prometheus starts after Probes is healthy, which takes a while on two busy cores.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        timeout.CancelAfter(TimeSpan.FromMinutes(4));
         await app.StartAsync(timeout.Token);
 
         // The log stream has its name once the container exists; what was logged before is replayed.
         var prometheus = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "prometheus");
+        var seen = new List<string>();
         string? message = null;
-        await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(prometheus).WithCancellation(timeout.Token))
+        try
         {
-            message = batch.Select(l => l.Content).FirstOrDefault(l => l.Contains("cannot write its volume", StringComparison.Ordinal));
-            if (message is not null)
+            await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(prometheus).WithCancellation(timeout.Token))
             {
-                break;
+                seen.AddRange(batch.Select(l => l.Content));
+                message = seen.FirstOrDefault(l => l.Contains("cannot write its volume", StringComparison.Ordinal));
+                if (message is not null)
+                {
+                    break;
+                }
             }
+        }
+        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+        {
+            app.ResourceNotifications.TryGetCurrentState("prometheus", out var state);
+            Assert.Fail($"No explanation in prometheus' log within 4 minutes; its state: {state?.Snapshot.State?.Text}; its log:{Environment.NewLine}{string.Join(Environment.NewLine, seen.TakeLast(20))}");
         }
 
         Assert.NotNull(message);

@@ -12,11 +12,16 @@ internal static class TestStack
     /// that wait at most 10 s, plus
     /// <paramref name="settings"/> (<c>key=value</c>), and waits until every container and project is healthy.
     /// </summary>
-    public static async Task<DistributedApplication> StartAsync(TestVolumes volumes, CancellationToken cancellationToken, params string[] settings)
+    public static Task<DistributedApplication> StartAsync(TestVolumes volumes, CancellationToken cancellationToken, params string[] settings) =>
+        StartAsync(volumes, _ => { }, cancellationToken, settings);
+
+    /// <summary>As <see cref="StartAsync(TestVolumes, CancellationToken, string[])"/>, changing the model with <paramref name="configure"/> first.</summary>
+    public static async Task<DistributedApplication> StartAsync(
+        TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, CancellationToken cancellationToken, params string[] settings)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(s_startTimeout);
-        var app = await BuildAsync(volumes, timeout.Token, settings);
+        var app = await BuildAsync(volumes, timeout.Token, configure, settings);
         try
         {
             await app.StartAsync(timeout.Token);
@@ -34,8 +39,12 @@ internal static class TestStack
         }
     }
 
-    /// <summary>Builds the graph as <see cref="StartAsync"/> runs it, without starting it.</summary>
-    public static async Task<DistributedApplication> BuildAsync(TestVolumes volumes, CancellationToken cancellationToken, params string[] settings)
+    /// <summary>Builds the graph as <see cref="StartAsync(TestVolumes, CancellationToken, string[])"/> runs it, without starting it.</summary>
+    public static Task<DistributedApplication> BuildAsync(TestVolumes volumes, CancellationToken cancellationToken, params string[] settings) =>
+        BuildAsync(volumes, cancellationToken, _ => { }, settings);
+
+    private static async Task<DistributedApplication> BuildAsync(
+        TestVolumes volumes, CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder> configure, string[] settings)
     {
         string[] args =
         [
@@ -53,6 +62,7 @@ internal static class TestStack
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [.. args.Select(a => $"--{a}")], (options, _) => options.DisableDashboard = true, cancellationToken);
         volumes.Apply(builder);
+        configure(builder);
         return await builder.BuildAsync(cancellationToken);
     }
 

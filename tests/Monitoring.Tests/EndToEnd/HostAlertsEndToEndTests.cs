@@ -1,0 +1,81 @@
+using System.Globalization;
+using Monitoring.Tests.Infrastructure;
+
+namespace Monitoring.Tests.EndToEnd;
+
+/// <summary>
+/// The host alerts fired end to end - node-exporter, Prometheus, Alertmanager, the webhook - without starving the
+/// machine the tests run on: node-exporter (the real one) reads a crafted /proc on a graph of its own, describing a CPU
+/// that is never idle and 5% of memory available, and a 1 MiB filesystem that the test fills step by step.
+/// </summary>
+public class HostAlertsEndToEndTests
+{
+    private const long FilesystemBytes = 1024 * 1024;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_busy_cpu_low_memory_and_a_filling_filesystem_are_alerted_to_the_webhook()
+    {
+        ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
+        using var volumes = new TestVolumes();
+        using var host = new ReadableTempDirectory();
+        var mountpoint = Path.Combine(host.Path, "fill");
+        Directory.CreateDirectory(mountpoint);
+        using var proc = new ReadableTempDirectory();
+        // Counters that never change: no idle time accrues, so the CPU is 100% busy.
+        proc.Write("stat", "cpu  1000 0 500 20000 0 0 0 0 0 0\ncpu0 1000 0 500 20000 0 0 0 0 0 0\nbtime 1700000000\nprocs_running 1\nprocs_blocked 0\n");
+        proc.Write("meminfo", "MemTotal:       16000000 kB\nMemFree:          500000 kB\nMemAvailable:     800000 kB\n");
+        // A filesystem of a type the rules watch, backed by a 1 MiB tmpfs inside the container.
+        var mounts = $"fill {mountpoint} ext4 rw,relatime 0 0\n";
+        proc.Write("mounts", mounts);
+        proc.Write("1/mounts", mounts);
+
+        await using var app = await TestStack.StartAsync(volumes, builder =>
+        {
+            var nodeExporter = builder.CreateResourceBuilder(builder.Resources.OfType<NodeExporterResource>().Single());
+            nodeExporter.WithBindMount(proc.Path, "/fakeproc", isReadOnly: true)
+                .WithArgs("--path.procfs=/fakeproc")
+                .WithContainerRuntimeArgs("--mount", $"type=tmpfs,destination=/host{mountpoint},tmpfs-size={FilesystemBytes}");
+        }, Ct, "Monitoring:Components:postgres=false", "Monitoring:Components:blackbox-exporter=false");
+        var probes = app.CreateHttpClient("probes", "http");
+        var prometheus = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
+
+        // Filled (as root: the tmpfs belongs to root, whatever mode is asked for) in steps Prometheus sees one by one, so the trend predict_linear reads is downward, down to 2% left.
+        var container = ContainerId(app, "node-exporter");
+        var avail = $"node_filesystem_avail_bytes{{job=\"node\", mountpoint=\"{mountpoint}\"}}";
+        for (var step = 1; step <= 5; step++)
+        {
+            var usedKiB = step * FilesystemBytes / 1024 * 98 / 100 / 5;
+            var used = usedKiB * 1024;
+            var (exitCode, output) = ContainerHost.Run(["exec", "--user", "root", container, "dd", "if=/dev/zero", $"of=/host{mountpoint}/fill", "bs=1024", $"count={usedKiB}"]);
+            Assert.True(exitCode == 0, output);
+            await Wait.UntilAsync($"Prometheus to see {used} bytes used", async ct =>
+                (await prometheus.QueryAsync(avail, ct)).EnumerateArray().Any(r =>
+                    double.Parse(r.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture) <= FilesystemBytes - used),
+                TimeSpan.FromSeconds(60), Ct);
+        }
+
+        string[] alerts = ["HostHighCpuLoad", "HostMemoryLow", "NodeFilesystemSpaceFillingUp", "NodeFilesystemAlmostOutOfSpace"];
+        var delivered = await Task.WhenAll(alerts.Select(a => Webhook.NotificationAsync(probes, a, "firing", Ct)));
+
+        foreach (var (alertname, notification) in alerts.Zip(delivered))
+        {
+            var alert = Webhook.Alert(notification, alertname);
+            Assert.Equal($"docs/alerts.md#{alertname.ToLowerInvariant()}", alert.GetProperty("annotations").GetProperty("runbook_url").GetString());
+            Assert.NotEqual("", Webhook.Label(alert, "instance"));
+            if (alertname.StartsWith("NodeFilesystem", StringComparison.Ordinal))
+            {
+                Assert.Equal(mountpoint, Webhook.Label(alert, "mountpoint"));
+            }
+        }
+    }
+
+    private static string ContainerId(DistributedApplication app, string resource)
+    {
+        Assert.True(app.ResourceNotifications.TryGetCurrentState(resource, out var state), $"{resource} has no state");
+        var id = state.Snapshot.Properties.FirstOrDefault(p => p.Name == "container.id")?.Value as string;
+        Assert.False(string.IsNullOrEmpty(id), $"{resource} has no container id");
+        return id;
+    }
+}
