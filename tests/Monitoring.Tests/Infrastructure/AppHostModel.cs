@@ -6,11 +6,21 @@ namespace Monitoring.Tests.Infrastructure;
 /// <summary>Builds the AppHost's model without starting it: no container runtime is needed.</summary>
 internal sealed class AppHostModel : IAsyncDisposable
 {
-    private readonly DistributedApplication _app;
+    // Most model tests read the model built with the default settings (or only the local images): it is built once and
+    // shared, read-only, instead of once per test - each build costs seconds of CPU the end-to-end tests need.
+    private static readonly Dictionary<string, Lazy<Task<AppHostModel>>> s_shared = new()
+    {
+        [""] = new(() => BuildNewAsync([], shared: true, CancellationToken.None)),
+        ["Monitoring:ImageSource=Local"] = new(() => BuildNewAsync(["Monitoring:ImageSource=Local"], shared: true, CancellationToken.None)),
+    };
 
-    private AppHostModel(DistributedApplication app)
+    private readonly DistributedApplication _app;
+    private readonly bool _shared;
+
+    private AppHostModel(DistributedApplication app, bool shared)
     {
         _app = app;
+        _shared = shared;
         Model = app.Services.GetRequiredService<DistributedApplicationModel>();
     }
 
@@ -18,12 +28,20 @@ internal sealed class AppHostModel : IAsyncDisposable
     public DistributedApplicationModel Model { get; }
 
     /// <summary>Builds the model with configuration given as <c>key=value</c> pairs (<c>Monitoring:ImageSource=Local</c>).</summary>
-    public static async Task<AppHostModel> BuildAsync(params string[] settings)
+    public static Task<AppHostModel> BuildAsync(params string[] settings) =>
+        s_shared.TryGetValue(string.Join('|', settings), out var shared)
+            ? shared.Value
+            : BuildNewAsync(settings, shared: false, TestContext.Current.CancellationToken);
+
+    /// <summary>Builds a model of its own (never the shared one), for tests that dispose it and check what remains.</summary>
+    public static Task<AppHostModel> BuildOwnAsync(params string[] settings) =>
+        BuildNewAsync(settings, shared: false, TestContext.Current.CancellationToken);
+
+    private static async Task<AppHostModel> BuildNewAsync(string[] settings, bool shared, CancellationToken ct)
     {
-        var ct = TestContext.Current.CancellationToken;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [.. settings.Select(s => $"--{s}")], (options, _) => options.DisableDashboard = true, ct);
-        return new AppHostModel(await builder.BuildAsync(ct));
+        return new AppHostModel(await builder.BuildAsync(ct), shared);
     }
 
     /// <summary>The resource of that name and type.</summary>
@@ -88,5 +106,6 @@ internal sealed class AppHostModel : IAsyncDisposable
         resource.Annotations.OfType<EndpointAnnotation>().SingleOrDefault(e => e.Name == name)
         ?? throw new Xunit.Sdk.XunitException($"{resource.Name} has no endpoint '{name}'.");
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    /// <summary>Disposes the app, unless it is a shared one (it lives as long as the test run).</summary>
+    public ValueTask DisposeAsync() => _shared ? ValueTask.CompletedTask : _app.DisposeAsync();
 }
