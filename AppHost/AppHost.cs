@@ -25,6 +25,7 @@ IResourceBuilder<AlertmanagerResource>? alertmanager = null;
 if (monitoring.IsEnabled("alertmanager"))
 {
     alertmanager = builder.AddAlertmanager("alertmanager", monitoring.ProvisioningFor("alertmanager"))
+        .WithMaxGroupInterval(monitoring.MaxGroupInterval)
         .WithDataVolume()
         .WithWebhookReceiver("probes", probes, ProbesBuilderExtensions.WebhookPath)
         .WithWebhookReceiver("watchdog", probes, ProbesBuilderExtensions.WebhookPath)

@@ -52,6 +52,27 @@ public static class AlertmanagerBuilderExtensions
             .OnBeforeResourceStarted((alertmanager, _, ct) => WriteConfigAsync(alertmanager, ct));
     }
 
+    /// <summary>
+    /// Lowers every route's <c>group_wait</c> and <c>group_interval</c> (Alertmanager's own defaults included) to at
+    /// most <paramref name="maxInterval"/> in the run's copy of <c>alertmanager.yml</c>. End-to-end tests use this so a
+    /// notification, and the resolution that follows it, arrive within seconds; the file's timers are what users get.
+    /// <see langword="null"/> leaves them as written.
+    /// </summary>
+    /// <param name="builder">The Alertmanager resource builder.</param>
+    /// <param name="maxInterval">The longest wait, a Prometheus duration, or <see langword="null"/>.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<AlertmanagerResource> WithMaxGroupInterval(this IResourceBuilder<AlertmanagerResource> builder, string? maxInterval)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (maxInterval is not null && !MonitoringOptions.IsPrometheusDuration(maxInterval))
+        {
+            throw new ArgumentException($"'{maxInterval}' is not a Prometheus duration such as 5s or 1m.", nameof(maxInterval));
+        }
+
+        builder.Resource.MaxGroupInterval = maxInterval;
+        return builder;
+    }
+
     /// <summary>Keeps silences and the notification log in a named volume, so they survive restarts.</summary>
     /// <param name="builder">The Alertmanager resource builder.</param>
     /// <param name="name">The volume name; generated from the application and resource names when not given.</param>
@@ -163,6 +184,6 @@ public static class AlertmanagerBuilderExtensions
 
         var config = AlertmanagerConfigFile.Load(alertmanager.ConfigFilePath());
         await GeneratedFiles.WriteAtomicallyAsync(
-            Path.Combine(alertmanager.GeneratedDirectory, ConfigFileName), config.Render(urls, receivers), cancellationToken).ConfigureAwait(false);
+            Path.Combine(alertmanager.GeneratedDirectory, ConfigFileName), config.Render(urls, receivers, alertmanager.MaxGroupInterval), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -25,7 +25,7 @@ internal sealed class AlertmanagerConfigFile : YamlConfigFile
     /// <param name="urls">The URL by receiver name.</param>
     /// <returns>The YAML text.</returns>
     /// <exception cref="InvalidOperationException">A receiver is missing or has no <c>webhook_configs</c> entry.</exception>
-    public string WithWebhookUrls(IReadOnlyDictionary<string, string> urls) => Render(urls, []);
+    public string WithWebhookUrls(IReadOnlyDictionary<string, string> urls) => Render(urls, [], null);
 
     /// <summary>
     /// The configuration with the webhook URLs replaced and, for each external receiver, a receiver named after its
@@ -34,9 +34,18 @@ internal sealed class AlertmanagerConfigFile : YamlConfigFile
     /// </summary>
     /// <param name="urls">The webhook URL by receiver name.</param>
     /// <param name="receivers">The external receivers and their settings by Alertmanager field name.</param>
+    /// <param name="maxGroupInterval">The longest <c>group_wait</c> and <c>group_interval</c>, or <see langword="null"/>.</param>
     /// <returns>The YAML text.</returns>
-    public string Render(IReadOnlyDictionary<string, string> urls, IReadOnlyList<(ExternalReceiverKind Kind, IReadOnlyDictionary<string, string> Settings)> receivers)
+    public string Render(
+        IReadOnlyDictionary<string, string> urls,
+        IReadOnlyList<(ExternalReceiverKind Kind, IReadOnlyDictionary<string, string> Settings)> receivers,
+        string? maxGroupInterval)
     {
+        if (maxGroupInterval is not null && Child<YamlMappingNode>(Root, "route") is { } root)
+        {
+            CapTimers(root, MonitoringOptions.TryParsePrometheusDuration(maxGroupInterval, out var max) ? max : throw new ArgumentException(maxGroupInterval), maxGroupInterval, isRoot: true);
+        }
+
         foreach (var (name, url) in urls)
         {
             var receiver = Receivers().FirstOrDefault(r => Child<YamlScalarNode>(r, "name")?.Value == name)
@@ -77,6 +86,29 @@ internal sealed class AlertmanagerConfigFile : YamlConfigFile
         }
 
         return Render("with this run's webhook URLs and configured receivers");
+    }
+
+    // Alertmanager's defaults for the root route; child routes inherit their parent's.
+    private static readonly (string Key, TimeSpan Default)[] s_timers = [("group_wait", TimeSpan.FromSeconds(30)), ("group_interval", TimeSpan.FromMinutes(5))];
+
+    private void CapTimers(YamlMappingNode route, TimeSpan max, string maxText, bool isRoot)
+    {
+        foreach (var (key, fallback) in s_timers)
+        {
+            var value = Child<YamlScalarNode>(route, key)?.Value;
+            var current = value is null ? (isRoot ? fallback : TimeSpan.Zero)
+                : MonitoringOptions.TryParsePrometheusDuration(value, out var parsed) ? parsed
+                : throw new InvalidOperationException($"{Path}:{route.Start.Line}: {key} '{value}' is not a duration.");
+            if (current > max)
+            {
+                route.Children[new YamlScalarNode(key)] = new YamlScalarNode(maxText);
+            }
+        }
+
+        foreach (var child in Child<YamlSequenceNode>(route, "routes")?.Children.OfType<YamlMappingNode>() ?? [])
+        {
+            CapTimers(child, max, maxText, isRoot: false);
+        }
     }
 
     private IEnumerable<YamlMappingNode> Receivers() =>

@@ -16,6 +16,12 @@ public class AlertmanagerResource(string name, string generatedDirectory) : Cont
     /// <summary>The host folder of the generated configuration.</summary>
     public string GeneratedDirectory { get; } = generatedDirectory;
 
+    /// <summary>
+    /// The longest <c>group_wait</c> and <c>group_interval</c> of the run's routes, a Prometheus duration, or
+    /// <see langword="null"/> for the file's own.
+    /// </summary>
+    public string? MaxGroupInterval { get; internal set; }
+
     /// <summary>The checked-in configuration folder mounted at <c>/etc/alertmanager</c>.</summary>
     public string ConfigDirectory { get; internal set; } = "";
 }

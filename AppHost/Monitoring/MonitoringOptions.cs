@@ -77,6 +77,13 @@ public sealed partial class MonitoringOptions
     /// </summary>
     public Dictionary<string, int> Ports { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The longest <c>group_wait</c> and <c>group_interval</c> Alertmanager uses (<c>Monitoring:MaxGroupInterval</c>),
+    /// a Prometheus duration; unset (the default) runs <c>alertmanager.yml</c> as written. The end-to-end tests set it
+    /// so notifications and resolutions arrive within seconds.
+    /// </summary>
+    public string? MaxGroupInterval { get; set; }
+
     /// <summary>The provisioning folder (<c>Monitoring:ProvisioningDirectory</c>); defaults to <c>provisioning/</c> beside the AppHost.</summary>
     public string? ProvisioningDirectory { get; set; }
 
@@ -116,7 +123,7 @@ public sealed partial class MonitoringOptions
     /// <exception cref="InvalidOperationException">A value is out of shape.</exception>
     public void Validate()
     {
-        foreach (var (key, value) in new[] { (nameof(ScrapeInterval), ScrapeInterval), (nameof(EvaluationInterval), EvaluationInterval), (nameof(MaxAlertFor), MaxAlertFor ?? "1m") })
+        foreach (var (key, value) in new[] { (nameof(ScrapeInterval), ScrapeInterval), (nameof(EvaluationInterval), EvaluationInterval), (nameof(MaxAlertFor), MaxAlertFor ?? "1m"), (nameof(MaxGroupInterval), MaxGroupInterval ?? "1m") })
         {
             if (!IsPrometheusDuration(value))
             {

@@ -1,5 +1,6 @@
 using Monitoring.AppHost;
 using Monitoring.Tests.Infrastructure;
+using YamlDotNet.RepresentationModel;
 
 namespace Monitoring.Tests.Config;
 
@@ -45,7 +46,8 @@ public class AlertmanagerConfigTests
                 (ExternalReceiverKind.Slack, new Dictionary<string, string> { ["api_url"] = "https://slack.invalid/hook", ["channel"] = "#alerts" }),
                 (ExternalReceiverKind.Email, new Dictionary<string, string> { ["to"] = "ops@example.invalid", ["smarthost"] = "smtp.example.invalid:587", ["from"] = "am@example.invalid" }),
                 (ExternalReceiverKind.Webhook, new Dictionary<string, string> { ["url"] = "https://hook.invalid/" }),
-            ]));
+            ],
+            maxGroupInterval: null));
 
         var (exitCode, output) = ContainerHost.RunTool(ContainerHost.AlertmanagerImage, "amtool", ["check-config", "/aspire/alertmanager.yml"],
             new Dictionary<string, string> { [generated.Path] = "/aspire" });
@@ -54,6 +56,28 @@ public class AlertmanagerConfigTests
         Assert.Contains(" - 5 receivers", output);
         var text = File.ReadAllText(copy);
         Assert.True(text.IndexOf("receiver: webhook", StringComparison.Ordinal) < text.IndexOf("receiver: watchdog", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_max_group_interval_caps_every_routes_timers_and_amtool_accepts_the_copy()
+    {
+        using var generated = new ReadableTempDirectory();
+        var copy = generated.Write("alertmanager.yml", AlertmanagerConfigFile.Load(s_source).Render(
+            new Dictionary<string, string> { ["probes"] = "http://probes:8080/alertmanager/webhook" }, [], maxGroupInterval: "2s"));
+
+        var root = (YamlMappingNode)Yaml(copy)["route"];
+        Assert.Equal("2s", root["group_wait"].ToString());
+        Assert.Equal("2s", root["group_interval"].ToString());
+        Assert.Equal("4h", root["repeat_interval"].ToString());
+        var watchdog = ((YamlSequenceNode)root["routes"]).Children.OfType<YamlMappingNode>().Single();
+        // Shorter than the cap: kept.
+        Assert.Equal("0s", watchdog["group_wait"].ToString());
+        Assert.DoesNotContain(new YamlScalarNode("group_interval"), watchdog.Children.Keys);
+
+        ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
+        var (exitCode, output) = ContainerHost.RunTool(ContainerHost.AlertmanagerImage, "amtool", ["check-config", "/aspire/alertmanager.yml"],
+            new Dictionary<string, string> { [generated.Path] = "/aspire" });
+        Assert.True(exitCode == 0, output);
     }
 
     [Fact]
@@ -75,5 +99,13 @@ public class AlertmanagerConfigTests
         Assert.Contains("probes", config.ReceiverNames);
         Assert.Contains("receiver: probes", text);
         Assert.Contains("send_resolved: true", text);
+    }
+
+    private static YamlMappingNode Yaml(string path)
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(path);
+        stream.Load(reader);
+        return (YamlMappingNode)stream.Documents[0].RootNode;
     }
 }

@@ -65,4 +65,22 @@ public class AlertmanagerModelTests
         Assert.True(receivers[0].Settings["api_url"].Secret);
         Assert.True(receivers[1].Settings["url"].Secret);
     }
+
+    [Fact]
+    public async Task Its_timers_are_the_files_unless_a_max_group_interval_is_set()
+    {
+        await using var asWritten = await AppHostModel.BuildAsync();
+        await using var capped = await AppHostModel.BuildAsync("Monitoring:MaxGroupInterval=5s");
+
+        Assert.Null(asWritten.Resource<AlertmanagerResource>("alertmanager").MaxGroupInterval);
+        Assert.Equal("5s", capped.Resource<AlertmanagerResource>("alertmanager").MaxGroupInterval);
+    }
+
+    [Fact]
+    public async Task An_invalid_max_group_interval_is_rejected_naming_the_setting()
+    {
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => AppHostModel.BuildAsync("Monitoring:MaxGroupInterval=quickly"));
+
+        Assert.Contains("Monitoring:MaxGroupInterval", (ex.InnerException ?? ex).Message);
+    }
 }
