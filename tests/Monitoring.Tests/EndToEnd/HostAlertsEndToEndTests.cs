@@ -8,6 +8,7 @@ namespace Monitoring.Tests.EndToEnd;
 /// machine the tests run on: node-exporter (the real one) reads a crafted /proc on a graph of its own, describing a CPU
 /// that is never idle and 5% of memory available, and a 1 MiB filesystem that the test fills step by step.
 /// </summary>
+[Collection(OwnGraphsCollection.Name)]
 public class HostAlertsEndToEndTests
 {
     private const long FilesystemBytes = 1024 * 1024;
