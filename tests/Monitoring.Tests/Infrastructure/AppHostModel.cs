@@ -6,21 +6,11 @@ namespace Monitoring.Tests.Infrastructure;
 /// <summary>Builds the AppHost's model without starting it: no container runtime is needed.</summary>
 internal sealed class AppHostModel : IAsyncDisposable
 {
-    // Most model tests read the model built with the default settings (or only the local images): it is built once and
-    // shared, read-only, instead of once per test - each build costs seconds of CPU the end-to-end tests need.
-    private static readonly Dictionary<string, Lazy<Task<AppHostModel>>> s_shared = new()
-    {
-        [""] = new(() => BuildNewAsync([], shared: true, CancellationToken.None)),
-        ["Monitoring:ImageSource=Local"] = new(() => BuildNewAsync(["Monitoring:ImageSource=Local"], shared: true, CancellationToken.None)),
-    };
-
     private readonly DistributedApplication _app;
-    private readonly bool _shared;
 
-    private AppHostModel(DistributedApplication app, bool shared)
+    private AppHostModel(DistributedApplication app)
     {
         _app = app;
-        _shared = shared;
         Model = app.Services.GetRequiredService<DistributedApplicationModel>();
     }
 
@@ -28,20 +18,12 @@ internal sealed class AppHostModel : IAsyncDisposable
     public DistributedApplicationModel Model { get; }
 
     /// <summary>Builds the model with configuration given as <c>key=value</c> pairs (<c>Monitoring:ImageSource=Local</c>).</summary>
-    public static Task<AppHostModel> BuildAsync(params string[] settings) =>
-        s_shared.TryGetValue(string.Join('|', settings), out var shared)
-            ? shared.Value
-            : BuildNewAsync(settings, shared: false, TestContext.Current.CancellationToken);
-
-    /// <summary>Builds a model of its own (never the shared one), for tests that dispose it and check what remains.</summary>
-    public static Task<AppHostModel> BuildOwnAsync(params string[] settings) =>
-        BuildNewAsync(settings, shared: false, TestContext.Current.CancellationToken);
-
-    private static async Task<AppHostModel> BuildNewAsync(string[] settings, bool shared, CancellationToken ct)
+    public static async Task<AppHostModel> BuildAsync(params string[] settings)
     {
+        var ct = TestContext.Current.CancellationToken;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [.. settings.Select(s => $"--{s}")], (options, _) => options.DisableDashboard = true, ct);
-        return new AppHostModel(await builder.BuildAsync(ct), shared);
+        return new AppHostModel(await builder.BuildAsync(ct));
     }
 
     /// <summary>The resource of that name and type.</summary>
@@ -106,6 +88,5 @@ internal sealed class AppHostModel : IAsyncDisposable
         resource.Annotations.OfType<EndpointAnnotation>().SingleOrDefault(e => e.Name == name)
         ?? throw new Xunit.Sdk.XunitException($"{resource.Name} has no endpoint '{name}'.");
 
-    /// <summary>Disposes the app, unless it is a shared one (it lives as long as the test run).</summary>
-    public ValueTask DisposeAsync() => _shared ? ValueTask.CompletedTask : _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

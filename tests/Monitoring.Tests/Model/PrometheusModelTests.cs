@@ -165,7 +165,7 @@ public class PrometheusModelTests
     public async Task Building_the_model_writes_nothing_to_disk()
     {
         string generated;
-        await using (var app = await AppHostModel.BuildOwnAsync())
+        await using (var app = await AppHostModel.BuildAsync())
         {
             generated = app.Resource<PrometheusResource>("prometheus").GeneratedDirectory;
         }
