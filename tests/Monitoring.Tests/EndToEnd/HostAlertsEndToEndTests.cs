@@ -4,9 +4,11 @@ using Monitoring.Tests.Infrastructure;
 namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>
-/// The host alerts fired end to end - node-exporter, Prometheus, Alertmanager, the webhook - without starving the
-/// machine the tests run on: node-exporter (the real one) reads a crafted /proc on a graph of its own, describing a CPU
+/// Alerts about pressure, fired end to end - fault, Prometheus, Alertmanager, the webhook - without starving the machine
+/// the tests run on, on a graph of its own. Host: node-exporter (the real one) reads a crafted /proc describing a CPU
 /// that is never idle and 5% of memory available, and a 1 MiB filesystem that the test fills step by step.
+/// Notification queue: Prometheus runs with a queue of 2 that it refills every second while Alertmanager, paused,
+/// accepts connections but never answers.
 /// </summary>
 [Collection(OwnGraphsCollection.Name)]
 public class HostAlertsEndToEndTests
@@ -16,7 +18,7 @@ public class HostAlertsEndToEndTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_busy_cpu_low_memory_and_a_filling_filesystem_are_alerted_to_the_webhook()
+    public async Task A_busy_cpu_low_memory_a_filling_filesystem_and_a_filling_notification_queue_are_alerted_to_the_webhook()
     {
         ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
         using var volumes = new TestVolumes();
@@ -38,6 +40,8 @@ public class HostAlertsEndToEndTests
             nodeExporter.WithBindMount(proc.Path, "/fakeproc", isReadOnly: true)
                 .WithArgs("--path.procfs=/fakeproc")
                 .WithContainerRuntimeArgs("--mount", $"type=tmpfs,destination=/host{mountpoint},tmpfs-size={FilesystemBytes}");
+            builder.CreateResourceBuilder(builder.Resources.OfType<PrometheusResource>().Single())
+                .WithArgs("--alertmanager.notification-queue-capacity=2", "--rules.alert.resend-delay=1s");
         }, Ct, "Monitoring:Components:postgres=false", "Monitoring:Components:blackbox-exporter=false");
         var probes = app.CreateHttpClient("probes", "http");
         var prometheus = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
@@ -70,6 +74,23 @@ public class HostAlertsEndToEndTests
                 Assert.Equal(mountpoint, Webhook.Label(alert, "mountpoint"));
             }
         }
+
+        // Alertmanager paused: Prometheus' sends hang until they time out, and the queue fills faster than it drains.
+        var alertmanager = ContainerId(app, "alertmanager");
+        Assert.Equal(0, ContainerHost.Run(["pause", alertmanager]).ExitCode);
+        try
+        {
+            await Wait.UntilAsync("PrometheusNotificationQueueRunningFull to fire in Prometheus", async ct =>
+                (await prometheus.QueryAsync("ALERTS{alertname=\"PrometheusNotificationQueueRunningFull\", alertstate=\"firing\"}", ct)).GetArrayLength() > 0,
+                TimeSpan.FromMinutes(2), Ct);
+        }
+        finally
+        {
+            ContainerHost.Run(["unpause", alertmanager]);
+        }
+
+        var queue = Webhook.Alert(await Webhook.NotificationAsync(probes, "PrometheusNotificationQueueRunningFull", "firing", Ct), "PrometheusNotificationQueueRunningFull");
+        Assert.Equal("prometheus", Webhook.Label(queue, "job"));
     }
 
     private static string ContainerId(DistributedApplication app, string resource)
