@@ -62,13 +62,18 @@ public sealed class ProbesApiTests : IDisposable
         var run = await started.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal(1, run.GetProperty("parameters").GetProperty("errorRatio").GetDouble());
 
-        var metrics = await client.GetStringAsync("/metrics", Ct);
-        Assert.Contains("probes_scenario_active{otel_scope_name=\"Monitoring.Probes\",scenario=\"error-burst\"} 1", metrics);
+        // The exporter caches a scrape briefly (one made before the start may still be served), so wait for the gauge.
+        var metrics = "";
+        await Wait.UntilAsync("the scenario gauge to show 1", async ct =>
+        {
+            metrics = await client.GetStringAsync("/metrics", ct);
+            return metrics.Contains("probes_scenario_active{otel_scope_name=\"Monitoring.Probes\",scenario=\"error-burst\"} 1", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(10), Ct, TimeSpan.FromMilliseconds(100));
         Assert.Contains("probes_heartbeat_timestamp_seconds", metrics);
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/scenarios/error-burst", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync("/scenarios/error-burst", Ct)).StatusCode);
-        // The exporter caches a scrape briefly, so wait for the gauge to drop rather than expect it at once.
+        // Likewise for the drop.
         await Wait.UntilAsync("the scenario gauge to drop to 0", async ct =>
             (await client.GetStringAsync("/metrics", ct)).Contains("scenario=\"error-burst\"} 0", StringComparison.Ordinal), TimeSpan.FromSeconds(10), Ct, TimeSpan.FromMilliseconds(100));
     }
