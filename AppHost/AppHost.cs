@@ -10,7 +10,7 @@ var monitoring = builder.AddMonitoring();
 var kafka = monitoring.IsEnabled("kafka") ? builder.AddKafka("kafka").WithDataVolume() : null;
 var probes = builder.AddProbes("probes", monitoring.ProbesHosting, kafka);
 var postgres = monitoring.IsEnabled("postgres")
-    ? builder.AddPostgres("postgres", password: builder.AddUrlSafePassword("postgres-password")).WithDataVolume()
+    ? builder.AddPostgres("postgres", password: builder.AddUrlSafePassword("postgres-password")).WithPinnedImage().WithDataVolumePerMajorVersion()
     : null;
 
 // Prometheus, and Alertmanager delivering to the Probes webhook.
@@ -105,5 +105,5 @@ if (monitoring.IsEnabled("blackbox-exporter"))
 }
 
 builder.UseHostPorts(monitoring)
-    .UseImageSource(monitoring.ImageSource);
+    .UseImageSource(monitoring);
 builder.Build().Run();

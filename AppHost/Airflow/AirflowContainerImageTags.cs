@@ -1,27 +1,29 @@
+using Monitoring.AppHost;
+
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>The official Apache Airflow image, pinned.</summary>
 internal static class AirflowContainerImageTags
 {
-    /// <summary>docker.io</summary>
-    public const string Registry = "docker.io";
+    /// <summary>The registry, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Registry = PinnedImages.Airflow.Registry;
 
-    /// <summary>apache/airflow</summary>
-    public const string Image = "apache/airflow";
+    /// <summary>The image, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Image = PinnedImages.Airflow.Image;
 
-    /// <summary>3.1.3</summary>
-    public const string Tag = "3.1.3";
+    /// <summary>The tag, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Tag = PinnedImages.Airflow.Tag;
 }
 
 /// <summary>The official statsd-exporter image, pinned.</summary>
 internal static class StatsdExporterContainerImageTags
 {
-    /// <summary>docker.io</summary>
-    public const string Registry = "docker.io";
+    /// <summary>The registry, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Registry = PinnedImages.StatsdExporter.Registry;
 
-    /// <summary>prom/statsd-exporter</summary>
-    public const string Image = "prom/statsd-exporter";
+    /// <summary>The image, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Image = PinnedImages.StatsdExporter.Image;
 
-    /// <summary>v0.28.0</summary>
-    public const string Tag = "v0.28.0";
+    /// <summary>The tag, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Tag = PinnedImages.StatsdExporter.Tag;
 }

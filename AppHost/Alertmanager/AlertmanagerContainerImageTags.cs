@@ -1,14 +1,16 @@
+using Monitoring.AppHost;
+
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>The official Alertmanager image, pinned.</summary>
 internal static class AlertmanagerContainerImageTags
 {
-    /// <summary>docker.io</summary>
-    public const string Registry = "docker.io";
+    /// <summary>The registry, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Registry = PinnedImages.Alertmanager.Registry;
 
-    /// <summary>prom/alertmanager</summary>
-    public const string Image = "prom/alertmanager";
+    /// <summary>The image, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Image = PinnedImages.Alertmanager.Image;
 
-    /// <summary>v0.28.1</summary>
-    public const string Tag = "v0.28.1";
+    /// <summary>The tag, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Tag = PinnedImages.Alertmanager.Tag;
 }

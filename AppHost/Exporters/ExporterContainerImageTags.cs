@@ -1,27 +1,29 @@
+using Monitoring.AppHost;
+
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>The official blackbox-exporter image, pinned.</summary>
 internal static class BlackboxExporterContainerImageTags
 {
-    /// <summary>docker.io</summary>
-    public const string Registry = "docker.io";
+    /// <summary>The registry, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Registry = PinnedImages.BlackboxExporter.Registry;
 
-    /// <summary>prom/blackbox-exporter</summary>
-    public const string Image = "prom/blackbox-exporter";
+    /// <summary>The image, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Image = PinnedImages.BlackboxExporter.Image;
 
-    /// <summary>v0.27.0</summary>
-    public const string Tag = "v0.27.0";
+    /// <summary>The tag, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Tag = PinnedImages.BlackboxExporter.Tag;
 }
 
 /// <summary>The official postgres-exporter image, pinned.</summary>
 internal static class PostgresExporterContainerImageTags
 {
-    /// <summary>quay.io</summary>
-    public const string Registry = "quay.io";
+    /// <summary>The registry, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Registry = PinnedImages.PostgresExporter.Registry;
 
-    /// <summary>prometheuscommunity/postgres-exporter</summary>
-    public const string Image = "prometheuscommunity/postgres-exporter";
+    /// <summary>The image, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Image = PinnedImages.PostgresExporter.Image;
 
-    /// <summary>v0.17.1</summary>
-    public const string Tag = "v0.17.1";
+    /// <summary>The tag, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Tag = PinnedImages.PostgresExporter.Tag;
 }

@@ -1,14 +1,16 @@
+using Monitoring.AppHost;
+
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>The official node-exporter image, pinned.</summary>
 internal static class NodeExporterContainerImageTags
 {
-    /// <summary>docker.io</summary>
-    public const string Registry = "docker.io";
+    /// <summary>The registry, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Registry = PinnedImages.NodeExporter.Registry;
 
-    /// <summary>prom/node-exporter</summary>
-    public const string Image = "prom/node-exporter";
+    /// <summary>The image, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Image = PinnedImages.NodeExporter.Image;
 
-    /// <summary>v1.9.1</summary>
-    public const string Tag = "v1.9.1";
+    /// <summary>The tag, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Tag = PinnedImages.NodeExporter.Tag;
 }

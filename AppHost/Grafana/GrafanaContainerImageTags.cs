@@ -1,14 +1,16 @@
+using Monitoring.AppHost;
+
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>The official Grafana image, pinned.</summary>
 internal static class GrafanaContainerImageTags
 {
-    /// <summary>docker.io</summary>
-    public const string Registry = "docker.io";
+    /// <summary>The registry, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Registry = PinnedImages.Grafana.Registry;
 
-    /// <summary>grafana/grafana</summary>
-    public const string Image = "grafana/grafana";
+    /// <summary>The image, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Image = PinnedImages.Grafana.Image;
 
-    /// <summary>12.2.1</summary>
-    public const string Tag = "12.2.1";
+    /// <summary>The tag, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Tag = PinnedImages.Grafana.Tag;
 }

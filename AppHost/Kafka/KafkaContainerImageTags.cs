@@ -1,27 +1,29 @@
+using Monitoring.AppHost;
+
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>The official Apache Kafka image (KRaft, no ZooKeeper), pinned.</summary>
 internal static class KafkaContainerImageTags
 {
-    /// <summary>docker.io</summary>
-    public const string Registry = "docker.io";
+    /// <summary>The registry, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Registry = PinnedImages.Kafka.Registry;
 
-    /// <summary>apache/kafka</summary>
-    public const string Image = "apache/kafka";
+    /// <summary>The image, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Image = PinnedImages.Kafka.Image;
 
-    /// <summary>4.1.0</summary>
-    public const string Tag = "4.1.0";
+    /// <summary>The tag, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Tag = PinnedImages.Kafka.Tag;
 }
 
 /// <summary>The official kafka-exporter image, pinned.</summary>
 internal static class KafkaExporterContainerImageTags
 {
-    /// <summary>docker.io</summary>
-    public const string Registry = "docker.io";
+    /// <summary>The registry, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Registry = PinnedImages.KafkaExporter.Registry;
 
-    /// <summary>danielqsj/kafka-exporter</summary>
-    public const string Image = "danielqsj/kafka-exporter";
+    /// <summary>The image, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Image = PinnedImages.KafkaExporter.Image;
 
-    /// <summary>v1.9.0</summary>
-    public const string Tag = "v1.9.0";
+    /// <summary>The tag, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Tag = PinnedImages.KafkaExporter.Tag;
 }

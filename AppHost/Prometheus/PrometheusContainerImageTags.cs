@@ -1,14 +1,16 @@
+using Monitoring.AppHost;
+
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>The official Prometheus image, pinned.</summary>
 internal static class PrometheusContainerImageTags
 {
-    /// <summary>docker.io</summary>
-    public const string Registry = "docker.io";
+    /// <summary>The registry, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Registry = PinnedImages.Prometheus.Registry;
 
-    /// <summary>prom/prometheus</summary>
-    public const string Image = "prom/prometheus";
+    /// <summary>The image, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Image = PinnedImages.Prometheus.Image;
 
-    /// <summary>v3.5.0 (the v3.5 long-term-support line)</summary>
-    public const string Tag = "v3.5.0";
+    /// <summary>The tag, as <c>eng/images/pins.txt</c> pins it.</summary>
+    public const string Tag = PinnedImages.Prometheus.Tag;
 }

@@ -1,127 +1,161 @@
 #!/usr/bin/env bash
-# Builds the project's local images with Podman on a machine with no container registry:
-#   localhost/monitoring/debian-base   debootstrap'ed Debian 12 (minbase), the base of everything else
-#   localhost/monitoring/prometheus    Debian's prometheus (+ promtool), shaped like prom/prometheus
-#   localhost/monitoring/alertmanager  Debian's prometheus-alertmanager (+ amtool), shaped like prom/alertmanager
-#   localhost/monitoring/node-exporter Debian's prometheus-node-exporter, shaped like prom/node-exporter
-#   localhost/monitoring/postgres      Debian's postgresql-15, honouring the official image's POSTGRES_* variables
-#   localhost/monitoring/postgres-exporter, localhost/monitoring/blackbox-exporter  likewise, from Debian's exporters
-#   localhost/monitoring/dotnet-runtime the ASP.NET Core runtime copied from this machine's dotnet
-#   localhost/monitoring/probes        the Probes service (always rebuilt: it is this repo's code)
-# Tags are the ones AppHost/Monitoring/LocalImageTags.cs pins. Images whose recipe is unchanged are skipped.
-# Usage: eng/images/build.sh [--no-probes]
+# Builds the project's local images with Docker Engine on a machine with no container registry, each carrying exactly
+# the upstream version eng/images/pins.txt pins for its official image:
+#   localhost/monitoring/debian:<suite>    debootstrap'ed Debian (minbase) of each suite pins.txt names, the base of the rest
+#   localhost/monitoring/<component>:<v>   the component from that suite's Debian package, shaped like its official image
+#   mcr.microsoft.com/azurelinux/base/core:3.0  a stand-in for the base image of Aspire's container tunnel (below)
+#   localhost/monitoring/dotnet-runtime    the ASP.NET Core runtime copied from this machine's dotnet
+#   localhost/monitoring/probes:dev        the Probes service, for Probes as a container (Podman)
+# Images whose recipe is unchanged are skipped. When Podman is installed, the images are also copied into its store
+# (the README's tests run one graph on Podman), again only when they changed.
+# Usage: eng/images/build.sh
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 # shellcheck source=../env.sh
 source "$repo/eng/env.sh"
 
-# Keep in step with AppHost/Monitoring/LocalImageTags.cs.
-BASE=localhost/monitoring/debian-base:bookworm
-COMPONENTS=(prometheus alertmanager node-exporter postgres postgres-exporter blackbox-exporter)
-declare -A DEBIAN_PACKAGE=([prometheus]=prometheus [alertmanager]=prometheus-alertmanager [node-exporter]=prometheus-node-exporter
-  [postgres]=postgresql-15 [postgres-exporter]=prometheus-postgres-exporter [blackbox-exporter]=prometheus-blackbox-exporter)
-declare -A UPSTREAM_VERSION=([prometheus]=2.42.0 [alertmanager]=0.25.0 [node-exporter]=1.5.0
-  [postgres]=15 [postgres-exporter]=0.11.1 [blackbox-exporter]=0.23.0)
-
-build_probes=1
-[ "${1:-}" = "--no-probes" ] && build_probes=0
-
 log() { printf 'images: %s\n' "$*"; }
-exists() { podman image exists "$1"; }
+fail() { printf 'images: %s\n' "$*" >&2; exit 1; }
+exists() { docker image inspect "$1" >/dev/null 2>&1; }
+label() { docker image inspect --format "{{index .Config.Labels \"$2\"}}" "$1" 2>/dev/null || true; }
 # A hash of an image's recipe (its folder and build arguments), kept as a label: an image whose recipe changed is rebuilt.
 recipe() { (cd "$here/$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum; echo "${*:2}") | sha256sum | cut -c1-16; }
-current() { [ "$(podman image inspect --format '{{index .Labels "monitoring.recipe"}}' "$1" 2>/dev/null)" = "$2" ]; }
+current() { [ "$(label "$1" monitoring.recipe)" = "$2" ]; }
+# docker build reads a Dockerfile unless told otherwise; the recipes are Containerfiles (Podman's name, which docker takes with -f).
+build() { local context=$1; shift; docker build -q --network=host -f "$context/Containerfile" "$@" "$context" >/dev/null; }
 
-apt_uri() {
-  # A Debian archive this machine's apt uses (deb822 or one-line format): $1 selects the security archive or not.
+# pins.txt, without comments: component registry image tag package suite.
+mapfile -t PINS < <(grep -vE '^\s*(#|$)' "$here/pins.txt")
+
+mirror() {
+  # The Debian archive this machine's apt uses (deb822 or one-line format): $1 selects the security archive or not.
   local filter=(grep -v security) uri
   [ "$1" = security ] && filter=(grep security)
   uri=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | "${filter[@]}" | head -n1 || true)
   [ -n "$uri" ] || uri=$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | "${filter[@]}" | head -n1 || true)
+  [ -n "$uri" ] || { [ "$1" = security ] && uri=http://deb.debian.org/debian-security || uri=http://deb.debian.org/debian; }
   echo "$uri"
 }
 
 base_sources() {
-  # The base image sees the archives the host sees (security updates included), so the package versions picked
-  # from the host's apt-cache below are installable inside it.
-  local mirror security
-  mirror=$(apt_uri main); mirror=${mirror:-http://deb.debian.org/debian}
-  security=$(apt_uri security)
-  echo "deb $mirror bookworm main"
-  echo "deb $mirror bookworm-updates main"
-  [ -z "$security" ] || echo "deb $security bookworm-security main"
+  # A stable suite gets its updates and security archives; testing (forky) has neither here.
+  local suite=$1 main security
+  main=$(mirror main); security=$(mirror security)
+  echo "deb $main $suite main"
+  if [ "$suite" != forky ]; then
+    echo "deb $main $suite-updates main"
+    echo "deb $security $suite-security main"
+  fi
 }
 
 build_base() {
-  local sources hash
-  sources=$(base_sources)
-  hash=$(sha256sum <<<"$sources" | cut -c1-16)
-  if current "$BASE" "$hash"; then log "$BASE is up to date"; return; fi
-  local dir; dir=$(mktemp -d)
-  log "debootstrap bookworm into $dir (about 30 s)"
-  debootstrap --variant=minbase bookworm "$dir" "$(apt_uri main | grep . || echo http://deb.debian.org/debian)" >/dev/null
+  local suite=$1 tag="localhost/monitoring/debian:$1" sources hash dir script=()
+  sources=$(base_sources "$suite")
+  hash=$( (echo "$sources"; cat "$here/debian/Containerfile") | sha256sum | cut -c1-16)
+  if current "$tag" "$hash"; then log "$tag is up to date"; return; fi
+  dir=$(mktemp -d)
+  # Debian 12's debootstrap has no script for forky (testing): sid's serves.
+  [ -f "/usr/share/debootstrap/scripts/$suite" ] || script=(/usr/share/debootstrap/scripts/sid)
+  log "debootstrap $suite into $dir (about 30 s)"
+  debootstrap --variant=minbase "$suite" "$dir" "$(mirror main)" "${script[@]}" >/dev/null
   printf '%s\n' "$sources" >"$dir/etc/apt/sources.list"
-  tar -C "$dir" -c . | podman import -q --change 'CMD ["/bin/bash"]' --change "LABEL monitoring.recipe=$hash" - "$BASE" >/dev/null
+  tar -C "$dir" -c . | docker import - "localhost/monitoring/debian-rootfs:$suite" >/dev/null
   rm -rf "$dir"
-  log "built $BASE"
+  # The base keeps the package lists of its build, so the versions below are resolved as its builds will see them.
+  build "$here/debian" --build-arg "ROOTFS=localhost/monitoring/debian-rootfs:$suite" --label "monitoring.recipe=$hash" -t "$tag"
+  docker rmi -f "localhost/monitoring/debian-rootfs:$suite" >/dev/null
+  log "built $tag"
 }
 
-debian_version() {
-  # The newest Debian version of the component's package whose upstream version is the pinned one.
-  apt-cache madison "${DEBIAN_PACKAGE[$1]}" 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}' \
-    | grep -E "^${UPSTREAM_VERSION[$1]//./\\.}" | head -n1 || true
-}
+debian_versions() { docker run --rm --network=none "localhost/monitoring/debian:$1" apt-cache madison "$2" | awk -F'|' '{gsub(/ /,"",$2); print $2}'; }
 
 build_component() {
-  local name=$1 tag="localhost/monitoring/$1:${UPSTREAM_VERSION[$1]}" hash
-  hash=$(recipe "$name" "${UPSTREAM_VERSION[$1]}")
-  if current "$tag" "$hash"; then log "$tag is up to date"; return; fi
-  local version
-  version=$(debian_version "$name")
-  if [ -z "$version" ] && [ -z "${apt_updated:-}" ]; then
-    log "refreshing the apt package lists"
-    apt-get update -q >/dev/null && apt_updated=1
-    version=$(debian_version "$name")
-  fi
+  local component=$1 tag=$2 package=$3 suite=$4
+  local upstream=${tag#v} image="localhost/monitoring/$1:${2#v}" hash version available
+  hash=$(recipe "$component" "$package" "$suite" "$upstream" "$(docker image inspect --format '{{.Id}}' "localhost/monitoring/debian:$suite")")
+  if current "$image" "$hash"; then log "$image is up to date"; return; fi
+  available=$(debian_versions "$suite" "$package")
+  # The Debian version of exactly the pinned upstream version: 3.5.3 matches 3.5.3+ds1-6 or 3.5.3-1, never 3.5.30.
+  version=$(grep -E "^([0-9]+:)?${upstream//./\\.}([+~-]|$)" <<<"$available" | head -n1 || true)
   if [ -z "$version" ]; then
-    echo "images: Debian has no ${DEBIAN_PACKAGE[$name]} ${UPSTREAM_VERSION[$name]}* (run 'apt-get update'?)" >&2
-    exit 1
+    fail "Debian $suite has no $package $upstream (pinned by eng/images/pins.txt as $component $tag); it has: $(tr '\n' ' ' <<<"${available:-nothing}").
+  Move the pin: change the tag on the '$component' line of eng/images/pins.txt to the version Debian has (the official
+  image and the local one move together; check the tag exists upstream first), or move that line to another suite."
   fi
-  log "building $tag from ${DEBIAN_PACKAGE[$name]}=$version"
-  podman build --network=host -q --build-arg "BASE=$BASE" --build-arg "VERSION=$version" --label "monitoring.recipe=$hash" \
-    -t "$tag" "$here/$name" >/dev/null
+  log "building $image from $package=$version ($suite)"
+  build "$here/$component" --build-arg "BASE=localhost/monitoring/debian:$suite" --build-arg "VERSION=$version" \
+    --build-arg "UPSTREAM_VERSION=$upstream" --label "monitoring.recipe=$hash" --label "monitoring.version=$upstream" -t "$image" \
+    || fail "building $image failed: if apt could not find $package=$version, Debian $suite has moved on since the base was built; remove the base ('docker rmi localhost/monitoring/debian:$suite') and run this again to see what it has now."
+}
+
+build_tunnel_base() {
+  # Aspire's orchestrator builds its container-tunnel image FROM mcr.microsoft.com/azurelinux/base/core:3.0 and uses
+  # a local image of that name when there is one. Its tunnel binary needs only glibc and OpenSSL's libcrypto.so.
+  # Never replaces a real image of that name (one pulled on a machine with a registry).
+  local tag=mcr.microsoft.com/azurelinux/base/core:3.0 hash
+  hash=$(recipe tunnel-base "$(docker image inspect --format '{{.Id}}' localhost/monitoring/debian:trixie)")
+  if exists "$tag" && [ -z "$(label "$tag" monitoring.recipe)" ]; then log "$tag is the real image; kept"; return; fi
+  if current "$tag" "$hash"; then log "$tag (stand-in) is up to date"; return; fi
+  log "building $tag (stand-in)"
+  build "$here/tunnel-base" --build-arg BASE=localhost/monitoring/debian:trixie --label "monitoring.recipe=$hash" -t "$tag"
 }
 
 build_probes_image() {
-  local runtime_version dotnet_root ctx
+  local runtime_version dotnet_root ctx netcore
   dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
   runtime_version=$(ls "$dotnet_root/shared/Microsoft.AspNetCore.App" | sort -V | tail -n1)
   local runtime="localhost/monitoring/dotnet-runtime:$runtime_version" hash
-  hash=$(recipe dotnet-runtime "$runtime_version")
+  hash=$(recipe dotnet-runtime "$runtime_version" "$(docker image inspect --format '{{.Id}}' localhost/monitoring/debian:trixie)")
   if current "$runtime" "$hash"; then log "$runtime is up to date"; else
-    ctx=$(mktemp -d); mkdir -p "$ctx/dotnet/shared" "$ctx/dotnet/host"
+    ctx=$(mktemp -d); mkdir -p "$ctx/dotnet/host"
     cp "$here/dotnet-runtime/Containerfile" "$ctx/"
     cp "$dotnet_root/dotnet" "$ctx/dotnet/"
     cp -r "$dotnet_root/host/fxr" "$ctx/dotnet/host/"
-    local netcore; netcore=$(ls "$dotnet_root/shared/Microsoft.NETCore.App" | grep -Fx "$runtime_version" || ls "$dotnet_root/shared/Microsoft.NETCore.App" | sort -V | tail -n1)
+    netcore=$(ls "$dotnet_root/shared/Microsoft.NETCore.App" | grep -Fx "$runtime_version" || ls "$dotnet_root/shared/Microsoft.NETCore.App" | sort -V | tail -n1)
     mkdir -p "$ctx/dotnet/shared/Microsoft.NETCore.App" "$ctx/dotnet/shared/Microsoft.AspNetCore.App"
     cp -r "$dotnet_root/shared/Microsoft.NETCore.App/$netcore" "$ctx/dotnet/shared/Microsoft.NETCore.App/"
     cp -r "$dotnet_root/shared/Microsoft.AspNetCore.App/$runtime_version" "$ctx/dotnet/shared/Microsoft.AspNetCore.App/"
     log "building $runtime"
-    podman build --network=host -q --build-arg "BASE=$BASE" --label "monitoring.recipe=$hash" -t "$runtime" "$ctx" >/dev/null
+    build "$ctx" --build-arg BASE=localhost/monitoring/debian:trixie --label "monitoring.recipe=$hash" -t "$runtime"
     rm -rf "$ctx"
   fi
   ctx=$(mktemp -d)
   cp "$here/probes/Containerfile" "$ctx/"
   log "publishing Probes"
   dotnet publish "$repo/Probes/Probes.csproj" -c Release -o "$ctx/app" --nologo -v quiet -p:UseAppHost=false >/dev/null
-  podman build --network=host -q --build-arg "BASE=$runtime" -t localhost/monitoring/probes:dev "$ctx" >/dev/null
+  # Rebuilt only when the published files (deterministic builds) or the runtime changed.
+  hash=$( (cd "$ctx" && find . -type f -print0 | sort -z | xargs -0 sha256sum; docker image inspect --format '{{.Id}}' "$runtime") | sha256sum | cut -c1-16)
+  if current localhost/monitoring/probes:dev "$hash"; then log "localhost/monitoring/probes:dev is up to date"; else
+    build "$ctx" --build-arg "BASE=$runtime" --label "monitoring.recipe=$hash" -t localhost/monitoring/probes:dev
+    log "built localhost/monitoring/probes:dev"
+  fi
   rm -rf "$ctx"
-  log "built localhost/monitoring/probes:dev"
 }
 
-build_base
-for c in "${COMPONENTS[@]}"; do build_component "$c"; done
-[ $build_probes -eq 1 ] && build_probes_image
+copy_to_podman() {
+  # Podman keeps its own store: the same images, copied when their ids differ.
+  command -v podman >/dev/null || return 0
+  local image id
+  for image in "$@"; do
+    id=$(docker image inspect --format '{{.Id}}' "$image")
+    [ "$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null)" = "${id#sha256:}" ] && continue
+    log "copying $image to Podman"
+    docker save "$image" | podman load -q >/dev/null
+  done
+}
+
+docker info >/dev/null 2>&1 || fail "Docker does not answer: start it first (eng/test.sh and eng/run-local.sh start it; see docs/setup.md)."
+suites=$(printf '%s\n' "${PINS[@]}" | awk '$6 != "-" {print $6}' | sort -u)
+for suite in trixie $suites; do build_base "$suite"; done
+images=()
+for pin in "${PINS[@]}"; do
+  read -r component _ _ tag package suite <<<"$pin"
+  [ "$package" = "-" ] && continue
+  build_component "$component" "$tag" "$package" "$suite"
+  images+=("localhost/monitoring/$component:${tag#v}")
+done
+build_tunnel_base
+build_probes_image
+copy_to_podman "${images[@]}" localhost/monitoring/probes:dev
 log "done"

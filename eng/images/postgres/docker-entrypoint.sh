@@ -1,6 +1,8 @@
 #!/bin/sh
 # Initialises the cluster on first start from the POSTGRES_* variables, then runs PostgreSQL as user postgres.
 set -eu
+: "${PGDATA:=$(cat /etc/pgdata)}"
+export PGDATA
 
 if [ "${1:-}" != "postgres" ]; then
   exec "$@"

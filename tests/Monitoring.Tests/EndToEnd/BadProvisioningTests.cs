@@ -29,7 +29,7 @@ public class BadProvisioningTests
         var line = File.ReadAllLines(broken).Length + 2;
         File.AppendAllText(broken, damage);
 
-        var message = await FailedStartMessageAsync(copy, "Monitoring:ProbesHosting=Container");
+        var message = await FailedStartMessageAsync(copy);
 
         Assert.True(Regex.IsMatch(message, $@"{Regex.Escape(broken)}:{line}\b"), message);
     }
@@ -54,7 +54,7 @@ public class BadProvisioningTests
         File.WriteAllText(broken, text.Replace(find, replace, StringComparison.Ordinal));
 
         var message = await FailedStartMessageAsync(
-            copy, "Monitoring:ImageSource=Local", "Monitoring:ProbesHosting=Container", $"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}");
+            copy, "Monitoring:ImageSource=Local", $"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}");
 
         Assert.Contains(expected, message);
         Assert.Contains(broken, message);

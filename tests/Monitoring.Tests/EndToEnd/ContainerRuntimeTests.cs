@@ -11,7 +11,7 @@ public class ContainerRuntimeTests
     {
         var ct = TestContext.Current.CancellationToken;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--ASPIRE_CONTAINER_RUNTIME=no-such-runtime", "--Monitoring:ProbesHosting=Container"], (options, _) => options.DisableDashboard = true, ct);
+            ["--ASPIRE_CONTAINER_RUNTIME=no-such-runtime"], (options, _) => options.DisableDashboard = true, ct);
         var message = await FailedStart.MessageAsync(builder, ct);
 
         Assert.Contains("No container runtime: 'no-such-runtime' is not installed", message);
@@ -25,7 +25,7 @@ public class ContainerRuntimeTests
         var ct = TestContext.Current.CancellationToken;
         // The stack with the local images, plus one container whose local image was never built.
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--Monitoring:ImageSource=Local", "--Monitoring:ProbesHosting=Container", $"--ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}"],
+            ["--Monitoring:ImageSource=Local", $"--ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}"],
             (options, _) => options.DisableDashboard = true, ct);
         builder.AddContainer("unbuilt", "monitoring/never-built", "0.0.1").WithImageRegistry(LocalImageTags.Registry);
         var message = await FailedStart.MessageAsync(builder, ct);

@@ -16,7 +16,7 @@ public class HostPortTests
         var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"--Monitoring:Ports:prometheus={port}", "--Monitoring:ProbesHosting=Container"], (options, _) => options.DisableDashboard = true, ct);
+            [$"--Monitoring:Ports:prometheus={port}"], (options, _) => options.DisableDashboard = true, ct);
         var message = await FailedStart.MessageAsync(builder, ct);
 
         Assert.Contains($"Port {port} on 127.0.0.1, wanted by prometheus", message);

@@ -1,51 +1,71 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using Monitoring.AppHost;
 
 namespace Monitoring.Tests.Infrastructure;
 
 /// <summary>
-/// The container runtime the tests use (Podman unless <c>ASPIRE_CONTAINER_RUNTIME</c> says otherwise) and the project's
-/// locally built images. Tests that need them call <see cref="SkipUnlessImages"/>, so they are reported skipped, with
-/// the reason, where the runtime or an image is missing.
+/// The container runtime the tests use (Docker unless <c>ASPIRE_CONTAINER_RUNTIME</c> says otherwise; Podman for the
+/// tests that prove it still works) and the project's locally built images, named from <c>eng/images/pins.txt</c>.
+/// Tests that need them call <see cref="SkipUnlessImages"/>, so they are reported skipped, with the reason, where the
+/// runtime or an image is missing (and eng/test.sh fails in CI when that happens).
 /// </summary>
 internal static class ContainerHost
 {
-    public const string PrometheusImage = "localhost/monitoring/prometheus:2.42.0";
-    public const string AlertmanagerImage = "localhost/monitoring/alertmanager:0.25.0";
-    public const string NodeExporterImage = "localhost/monitoring/node-exporter:1.5.0";
-    public const string ProbesImage = "localhost/monitoring/probes:dev";
-    public const string PostgresImage = "localhost/monitoring/postgres:15";
-    public const string PostgresExporterImage = "localhost/monitoring/postgres-exporter:0.11.1";
-    public const string BlackboxExporterImage = "localhost/monitoring/blackbox-exporter:0.23.0";
+    /// <summary>Docker's command.</summary>
+    public const string Docker = "docker";
 
-    /// <summary>Every image the graph runs here.</summary>
-    public static readonly string[] AllLocalImages =
-        [PrometheusImage, AlertmanagerImage, NodeExporterImage, ProbesImage, PostgresImage, PostgresExporterImage, BlackboxExporterImage];
+    /// <summary>Podman's command.</summary>
+    public const string Podman = "podman";
 
-    private static readonly Lazy<string?> s_runtimeProblem = new(FindRuntimeProblem);
+    public static readonly string PrometheusImage = PinnedImages.Of("prometheus").LocalReference;
+    public static readonly string AlertmanagerImage = PinnedImages.Of("alertmanager").LocalReference;
+    public static readonly string NodeExporterImage = PinnedImages.Of("node-exporter").LocalReference;
+    public static readonly string PostgresImage = PinnedImages.Of("postgres").LocalReference;
+    public static readonly string PostgresExporterImage = PinnedImages.Of("postgres-exporter").LocalReference;
+    public static readonly string BlackboxExporterImage = PinnedImages.Of("blackbox-exporter").LocalReference;
+    public const string ProbesImage = $"{LocalImageTags.Registry}/{LocalImageTags.ProbesImage}:{LocalImageTags.ProbesTag}";
 
-    /// <summary>The runtime's command.</summary>
-    public static string Runtime { get; } = Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME") ?? "podman";
+    /// <summary>The base of Aspire's container tunnel (a stand-in here: eng/images/tunnel-base), which the Docker graphs need.</summary>
+    public const string TunnelBaseImage = "mcr.microsoft.com/azurelinux/base/core:3.0";
 
-    /// <summary>Skips the calling test unless the runtime answers and every named image exists.</summary>
+    /// <summary>Every component image the graph runs here (Probes runs as the project, reached through the tunnel).</summary>
+    public static readonly string[] AllLocalImages = [.. PinnedImages.All.Where(p => p.HasLocalImage).Select(p => p.LocalReference), TunnelBaseImage];
+
+    /// <summary>How long a runtime command may take before its test fails.</summary>
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
+
+    private static readonly ConcurrentDictionary<string, Lazy<string?>> s_runtimeProblems = new();
+
+    /// <summary>The default runtime's command.</summary>
+    public static string Runtime { get; } = Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME") ?? Docker;
+
+    /// <summary>Skips the calling test unless the default runtime answers and every named image exists.</summary>
     /// <param name="images">The images the test needs.</param>
-    public static void SkipUnlessImages(params string[] images)
+    public static void SkipUnlessImages(params string[] images) => SkipUnlessImagesOn(Runtime, images);
+
+    /// <summary>Skips the calling test unless <paramref name="runtime"/> answers and has every named image.</summary>
+    /// <param name="runtime">The runtime's command.</param>
+    /// <param name="images">The images the test needs.</param>
+    public static void SkipUnlessImagesOn(string runtime, params string[] images)
     {
-        var problem = Missing(images);
+        var problem = Missing(runtime, images);
         Assert.SkipWhen(problem is not null, problem ?? "");
     }
 
     /// <summary>Why the graph cannot run here (no runtime, or which images are missing), or <see langword="null"/>.</summary>
-    public static string? MissingForGraph() => Missing(AllLocalImages);
+    public static string? MissingForGraph() => Missing(Runtime, AllLocalImages);
 
-    private static string? Missing(string[] images)
+    private static string? Missing(string runtime, string[] images)
     {
-        if (s_runtimeProblem.Value is not null)
+        var problem = s_runtimeProblems.GetOrAdd(runtime, r => new Lazy<string?>(() => FindRuntimeProblem(r))).Value;
+        if (problem is not null)
         {
-            return s_runtimeProblem.Value;
+            return problem;
         }
 
-        var missing = images.Where(i => Run(["image", "exists", i]).ExitCode != 0).ToList();
-        return missing.Count > 0 ? $"Local images missing: {string.Join(", ", missing)}. Build them with eng/images/build.sh." : null;
+        var missing = images.Where(i => Run(runtime, ["image", "inspect", "--format", "{{.Id}}", i]).ExitCode != 0).ToList();
+        return missing.Count > 0 ? $"Images missing from {runtime}: {string.Join(", ", missing)}. Build them with eng/images/build.sh." : null;
     }
 
     /// <summary>Runs a tool inside an image with no network and the given folders mounted read-only.</summary>
@@ -65,39 +85,54 @@ internal static class ContainerHost
         return Run([.. args, image, .. arguments]);
     }
 
-    /// <summary>Runs the container runtime's command line.</summary>
+    /// <summary>Runs the default runtime's command line.</summary>
     /// <param name="arguments">Its arguments.</param>
     /// <returns>The exit code and the combined output.</returns>
-    public static (int ExitCode, string Output) Run(IEnumerable<string> arguments)
+    public static (int ExitCode, string Output) Run(IEnumerable<string> arguments) => Run(Runtime, arguments);
+
+    /// <summary>
+    /// Runs a command line and waits for it at most <see cref="CommandTimeout"/> (or <paramref name="timeout"/>): a
+    /// command that hangs is killed and the test fails with a <see cref="TimeoutException"/> naming it.
+    /// </summary>
+    /// <param name="command">The command (a runtime's, or any).</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="timeout">How long it may take.</param>
+    /// <returns>The exit code and the combined output.</returns>
+    public static (int ExitCode, string Output) Run(string command, IEnumerable<string> arguments, TimeSpan? timeout = null)
     {
-        var info = new ProcessStartInfo(Runtime) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {Runtime}.");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {command}.");
+        // Both streams are read while the process runs, so neither a full pipe nor a process that never closes them
+        // can hold the wait below.
+        var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        var limit = timeout ?? CommandTimeout;
+        if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Runtime} {string.Join(' ', info.ArgumentList)} did not finish within 2 minutes.");
+            throw new TimeoutException($"{command} {string.Join(' ', info.ArgumentList)} did not finish within {limit.TotalSeconds:0} s.");
         }
 
-        return (process.ExitCode, stdout + stderr.GetAwaiter().GetResult());
+        // The streams end with the process; a grandchild that kept them open must not hold the test either.
+        var output = Task.WhenAll(stdout, stderr).Wait(TimeSpan.FromSeconds(5)) ? stdout.Result + stderr.Result : "(output not closed)";
+        return (process.ExitCode, output);
     }
 
-    private static string? FindRuntimeProblem()
+    private static string? FindRuntimeProblem(string runtime)
     {
         try
         {
-            var (code, output) = Run(["info"]);
-            return code == 0 ? null : $"The container runtime '{Runtime}' does not answer: {output.Split('\n')[0]}";
+            var (code, output) = Run(runtime, ["info"]);
+            return code == 0 ? null : $"The container runtime '{runtime}' does not answer: {output.Split('\n')[0]}";
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return $"No container runtime: '{Runtime}' is not installed (eng/install-prereqs.sh installs Podman).";
+            return $"No container runtime: '{runtime}' is not installed (eng/install-prereqs.sh installs Docker Engine and Podman).";
         }
     }
 }

@@ -8,9 +8,10 @@ internal static class TestStack
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(4);
 
     /// <summary>
-    /// Starts the graph with the local images, Probes as a container, 2 s scrape and evaluation intervals, alerts
-    /// that wait at most 10 s and Alertmanager timers of at most 5 s, plus
-    /// <paramref name="settings"/> (<c>key=value</c>), and waits until every container and project is healthy.
+    /// Starts the graph as F5 runs it - Probes as the project, reached through Aspire's container tunnel, on Docker -
+    /// with the local images, 2 s scrape and evaluation intervals, alerts that wait at most 10 s and Alertmanager
+    /// timers of at most 5 s, plus <paramref name="settings"/> (<c>key=value</c>), and waits until every container and
+    /// project is healthy.
     /// </summary>
     public static Task<DistributedApplication> StartAsync(TestVolumes volumes, CancellationToken cancellationToken, params string[] settings) =>
         StartAsync(volumes, _ => { }, cancellationToken, settings);
@@ -49,7 +50,6 @@ internal static class TestStack
         string[] args =
         [
             "Monitoring:ImageSource=Local",
-            "Monitoring:ProbesHosting=Container",
             "Monitoring:ScrapeInterval=2s",
             "Monitoring:EvaluationInterval=2s",
             // Alerts wait at most 10 s before firing; their real 'for's are proven by the promtool unit tests.
@@ -57,8 +57,6 @@ internal static class TestStack
             // Notifications and resolutions leave Alertmanager within 5 s; its real timers are in alertmanager.yml.
             "Monitoring:MaxGroupInterval=5s",
             $"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}",
-            // Every hop is container to container here, so the container-to-host tunnel is not needed (docs/setup.md).
-            "ASPIRE_ENABLE_CONTAINER_TUNNEL=false",
             .. settings,
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(

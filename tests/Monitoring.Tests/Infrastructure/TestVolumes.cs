@@ -4,7 +4,8 @@ namespace Monitoring.Tests.Infrastructure;
 /// Names of the named volumes for one test: unique to it (so a test neither sees nor leaves a developer's data), the
 /// same for every app it builds (so a second start finds the first one's data), and removed on dispose.
 /// </summary>
-public sealed class TestVolumes : IDisposable
+/// <param name="runtime">The container runtime that holds the volumes (the default one unless given).</param>
+public sealed class TestVolumes(string? runtime = null) : IDisposable
 {
     private readonly string _prefix = $"monitoring-test-{Guid.NewGuid():n}"[..28];
     private readonly HashSet<string> _names = [];
@@ -35,7 +36,7 @@ public sealed class TestVolumes : IDisposable
     {
         foreach (var name in _names)
         {
-            ContainerHost.Run(["volume", "rm", "--force", name]);
+            ContainerHost.Run(runtime ?? ContainerHost.Runtime, ["volume", "rm", "--force", name]);
         }
     }
 }
