@@ -3,7 +3,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Monitoring.Probes.Alerting;
 
-/// <summary>The Alertmanager webhook receiver: <c>POST /alertmanager/webhook</c> and <c>GET /alertmanager/notifications</c>.</summary>
+/// <summary>
+/// The Alertmanager webhook receiver: <c>POST /alertmanager/webhook</c>, and <c>GET /alertmanager/notifications</c>
+/// listing what arrived, filtered by <c>alertname</c>, <c>status</c> and <c>since</c> (received at or after that time,
+/// ISO 8601), so a test can require a notification that arrived after the fault it injected.
+/// </summary>
 public static class WebhookEndpoints
 {
     /// <summary>The largest webhook body accepted (Alertmanager's groups are far smaller).</summary>
@@ -18,10 +22,11 @@ public static class WebhookEndpoints
     {
         var group = app.MapGroup("/alertmanager").WithTags("Alertmanager");
         group.MapPost("/webhook", ReceiveAsync);
-        group.MapGet("/notifications", (NotificationStore store, string? alertname, string? status) =>
+        group.MapGet("/notifications", (NotificationStore store, string? alertname, string? status, DateTimeOffset? since) =>
             TypedResults.Ok(store.Snapshot().Where(n =>
                 (alertname is null || n.Alerts.Any(a => a.Labels.GetValueOrDefault("alertname") == alertname))
-                && (status is null || n.Status == status))));
+                && (status is null || n.Status == status)
+                && (since is null || n.ReceivedAt >= since))));
         return group;
     }
 

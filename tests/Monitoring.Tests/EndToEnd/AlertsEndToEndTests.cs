@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Monitoring.Tests.Infrastructure;
 using Npgsql;
 
@@ -36,6 +35,7 @@ public class AlertsEndToEndTests(StackFixture stack)
         var faults = s_syntheticFaults;
 
         // All at once, so their waits overlap (the heartbeat alert needs a minute without heartbeats first).
+        var since = DateTimeOffset.UtcNow;
         foreach (var (scenario, _) in faults)
         {
             await StartAsync(probes, scenario, """{"durationSeconds": 900}""");
@@ -43,14 +43,13 @@ public class AlertsEndToEndTests(StackFixture stack)
 
         try
         {
-            var notifications = await Task.WhenAll(faults.Select(f => Webhook.NotificationAsync(probes, f.Alert, "firing", Ct)));
+            var delivered = await Task.WhenAll(faults.Select(f => Webhook.AlertAsync(probes, f.Alert, "firing", since, Ct)));
 
-            foreach (var ((_, alertname), notification) in faults.Zip(notifications))
+            foreach (var ((_, alertname), alert) in faults.Zip(delivered))
             {
-                var alert = Webhook.Alert(notification, alertname);
-                Assert.Equal("probes", notification.GetProperty("receiver").GetString());
-                Assert.Equal($"docs/alerts.md#{alertname.ToLowerInvariant()}", alert.GetProperty("annotations").GetProperty("runbook_url").GetString());
-                Assert.False(string.IsNullOrEmpty(alert.GetProperty("annotations").GetProperty("description").GetString()));
+                Assert.Equal("probes", alert.Receiver);
+                Assert.Equal($"docs/alerts.md#{alertname.ToLowerInvariant()}", alert.Annotation("runbook_url"));
+                Assert.False(string.IsNullOrEmpty(alert.Annotation("description")));
             }
         }
         finally
@@ -65,6 +64,7 @@ public class AlertsEndToEndTests(StackFixture stack)
         stack.SkipIfUnavailable();
         var connectionString = new NpgsqlConnectionStringBuilder(await stack.App.GetConnectionStringAsync("postgres", Ct)) { Pooling = false }.ConnectionString;
         var connections = new List<NpgsqlConnection>();
+        var since = DateTimeOffset.UtcNow;
         try
         {
             await using (var first = new NpgsqlConnection(connectionString))
@@ -81,8 +81,8 @@ public class AlertsEndToEndTests(StackFixture stack)
                 }
             }
 
-            var alert = Webhook.Alert(await Webhook.NotificationAsync(stack.Client("probes"), "PostgresTooManyConnections", "firing", Ct), "PostgresTooManyConnections");
-            Assert.Equal("warning", Label(alert, "severity"));
+            var alert = await Webhook.AlertAsync(stack.Client("probes"), "PostgresTooManyConnections", "firing", since, Ct);
+            Assert.Equal("warning", alert.Label("severity"));
         }
         finally
         {
@@ -94,6 +94,4 @@ public class AlertsEndToEndTests(StackFixture stack)
     }
 
     private static Task StartAsync(HttpClient probes, string scenario, string parameters) => Scenarios.StartAsync(probes, scenario, parameters, Ct);
-
-    private static string Label(JsonElement alert, string name) => Webhook.Label(alert, name);
 }

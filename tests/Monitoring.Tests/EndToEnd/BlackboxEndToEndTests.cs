@@ -34,13 +34,13 @@ public class BlackboxEndToEndTests(StackFixture stack)
         stack.SkipIfUnavailable();
         var probes = stack.Client("probes");
 
+        var since = DateTimeOffset.UtcNow;
         await Scenarios.StartAsync(probes, "endpoint-down", """{"durationSeconds": 600}""", Ct);
         try
         {
-            var down = Webhook.Alert(await Webhook.NotificationAsync(probes, "EndpointDown", "firing", Ct), "EndpointDown");
-            Assert.Equal("critical", Webhook.Label(down, "severity"));
-            Assert.EndsWith("/status", Webhook.Label(down, "instance"), StringComparison.Ordinal);
-            Assert.Equal("probes", Webhook.Label(down, "aspire_resource"));
+            var down = await Webhook.AlertAsync(probes, "EndpointDown", "firing", since, Ct, new Dictionary<string, string> { ["aspire_resource"] = "probes" });
+            Assert.Equal("critical", down.Label("severity"));
+            Assert.EndsWith("/status", down.Label("instance"), StringComparison.Ordinal);
         }
         finally
         {
@@ -48,11 +48,12 @@ public class BlackboxEndToEndTests(StackFixture stack)
         }
 
         // Slower than the 1 s threshold, within the probe's timeout (the scrape timeout less half a second).
+        since = DateTimeOffset.UtcNow;
         await Scenarios.StartAsync(probes, "endpoint-slow", """{"durationSeconds": 600, "delaySeconds": 1.2}""", Ct);
         try
         {
-            var slow = Webhook.Alert(await Webhook.NotificationAsync(probes, "EndpointSlow", "firing", Ct), "EndpointSlow");
-            Assert.EndsWith("/status", Webhook.Label(slow, "instance"), StringComparison.Ordinal);
+            var slow = await Webhook.AlertAsync(probes, "EndpointSlow", "firing", since, Ct, new Dictionary<string, string> { ["aspire_resource"] = "probes" });
+            Assert.EndsWith("/status", slow.Label("instance"), StringComparison.Ordinal);
         }
         finally
         {

@@ -26,23 +26,12 @@ public class FaultEndToEndTests
         ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
         using var volumes = new TestVolumes();
         using var provisioning = new ProvisioningCopy();
-        // A user's own scrape target that refuses connections (Prometheus' own port 1), and a rule that fails at every
-        // evaluation (many-to-many matching): the self-monitoring alerts must catch both.
-        File.WriteAllText(provisioning.File("prometheus/targets/refused.yml"), "- targets: ['localhost:1']\n  labels: {job: refused}\n");
-        File.AppendAllText(provisioning.File("prometheus/alerts.yml"), """
-
-              - name: fails-on-purpose
-                rules:
-                  - record: test:many_to_many
-                    expr: up + on() up
-            """);
         await using var app = await TestStack.StartAsync(volumes, Ct, "Monitoring:Components:blackbox-exporter=false", provisioning.Setting);
         var commands = app.Services.GetRequiredService<ResourceCommandService>();
         var probes = app.CreateHttpClient("probes", "http");
         var alertmanager = app.CreateHttpClient("alertmanager", "http");
         var prometheus = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
-        await Wait.UntilAsync("every target up but the refused one", async ct =>
-            (await prometheus.TargetsAsync(ct)).All(t => t.Health == "up" || t.Job == "refused"), TimeSpan.FromSeconds(60), Ct);
+        await Wait.UntilAsync("every target up", async ct => (await prometheus.TargetsAsync(ct)).All(t => t.Health == "up"), TimeSpan.FromSeconds(60), Ct);
 
         // Before: a silence in Alertmanager and a row in Postgres.
         var silenceId = await CreateSilenceAsync(alertmanager);
@@ -51,38 +40,54 @@ public class FaultEndToEndTests
         var marker = Guid.NewGuid().ToString("n");
         await SqlAsync(postgres, $"CREATE TABLE survives (marker text); INSERT INTO survives VALUES ('{marker}')");
 
-        // Faults: an exporter, the database and Alertmanager stop; Probes starts failing; an edit breaks alerts.yml
-        // and the reload is refused.
-        foreach (var name in new[] { "node-exporter", "postgres", "alertmanager" })
+        // Alertmanager stops first, so every fault below happens while it is away and no alert of it can have been
+        // delivered before.
+        await RunAsync(commands, "alertmanager", KnownResourceCommands.StopCommand);
+
+        // Faults: an exporter and the database stop; Probes starts failing; a user's own scrape target refuses
+        // connections (Prometheus' own port 1; file_sd picks the file up by itself); a rule that fails at every
+        // evaluation (many-to-many matching) is loaded; then an edit breaks alerts.yml and the reload is refused.
+        foreach (var name in new[] { "node-exporter", "postgres" })
         {
             await RunAsync(commands, name, KnownResourceCommands.StopCommand);
         }
 
         await probes.PostAsync("/scenarios/error-burst", new StringContent("""{"durationSeconds": 900, "errorRatio": 1}""", Encoding.UTF8, "application/json"), Ct);
+        File.WriteAllText(provisioning.File("prometheus/targets/refused.yml"), "- targets: ['localhost:1']\n  labels: {job: refused}\n");
+        File.AppendAllText(provisioning.File("prometheus/alerts.yml"), """
+
+              - name: fails-on-purpose
+                rules:
+                  - record: test:many_to_many
+                    expr: up + on() up
+            """);
+        var failingRule = await commands.ExecuteCommandAsync("prometheus", PrometheusBuilderExtensions.ReloadCommandName, Ct);
+        Assert.True(failingRule.Success, failingRule.Message);
         var rules = File.ReadAllText(provisioning.File("prometheus/alerts.yml"));
         File.WriteAllText(provisioning.File("prometheus/alerts.yml"), rules.Replace("expr: vector(1)", "expr: vector(1) +", StringComparison.Ordinal));
         var reload = await commands.ExecuteCommandAsync("prometheus", PrometheusBuilderExtensions.ReloadCommandName, Ct);
         Assert.False(reload.Success, "a reload of a broken alerts.yml must fail");
 
         // Prometheus holds the alerts while Alertmanager is away ...
-        string[] faults =
+        (string Alert, Dictionary<string, string> Labels)[] faults =
         [
-            "NodeExporterDown", "PostgresDown", "ProbesHighErrorRatio", "TargetDown",
-            "PrometheusRuleFailures", "PrometheusConfigReloadFailed", "PrometheusNotificationsFailing",
+            ("NodeExporterDown", []), ("PostgresDown", []), ("ProbesHighErrorRatio", []), ("TargetDown", new() { ["job"] = "refused" }),
+            ("PrometheusRuleFailures", new() { ["rule_group"] = "/aspire/rules/alerts.yml;fails-on-purpose" }),
+            ("PrometheusConfigReloadFailed", []), ("PrometheusNotificationsFailing", []),
         ];
         await Wait.UntilAsync("the alerts firing in Prometheus", async ct =>
         {
             var firing = await FiringInPrometheusAsync(app.CreateHttpClient("prometheus", "http"), ct);
-            return faults.All(firing.Contains);
+            return faults.All(f => firing.Contains(f.Alert));
         }, s_alertTimeout, Ct, TimeSpan.FromSeconds(2));
 
-        // ... and delivers them when it is back, whose silence survived the restart.
+        // ... and delivers them once it is back (every one arrives after its return), whose silence survived the restart.
+        var returned = DateTimeOffset.UtcNow;
         await RunAsync(commands, "alertmanager", KnownResourceCommands.StartCommand);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("alertmanager", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
         var silence = await alertmanager.GetFromJsonAsync<JsonElement>($"/api/v2/silence/{silenceId}", Ct);
         Assert.Equal("active", silence.GetProperty("status").GetProperty("state").GetString());
-        var delivered = await Task.WhenAll(faults.Select(f => NotificationAsync(probes, f, "firing")));
-        Assert.Equal("refused", Webhook.Label(Webhook.Alert(delivered[Array.IndexOf(faults, "TargetDown")], "TargetDown"), "job"));
+        await Task.WhenAll(faults.Select(f => Webhook.AlertAsync(probes, f.Alert, "firing", returned, Ct, f.Labels, s_alertTimeout)));
 
         // The file is fixed and reloaded: the reload alert resolves.
         File.WriteAllText(provisioning.File("prometheus/alerts.yml"), rules);
@@ -96,8 +101,8 @@ public class FaultEndToEndTests
         }
 
         await Task.WhenAll(
-            NotificationAsync(probes, "NodeExporterDown", "resolved"), NotificationAsync(probes, "PostgresDown", "resolved"),
-            NotificationAsync(probes, "PrometheusConfigReloadFailed", "resolved"));
+            AlertAsync(probes, "NodeExporterDown", "resolved", returned), AlertAsync(probes, "PostgresDown", "resolved", returned),
+            AlertAsync(probes, "PrometheusConfigReloadFailed", "resolved", returned));
         Assert.Equal(1L, await SqlAsync(postgres, $"SELECT count(*) FROM survives WHERE marker = '{marker}'"));
 
         // Prometheus is stopped and started (the orchestrator removes the container and creates a new one on the same
@@ -161,8 +166,8 @@ public class FaultEndToEndTests
             .Where(a => a.GetProperty("state").GetString() == "firing")
             .Select(a => a.GetProperty("labels").GetProperty("alertname").GetString()!)];
 
-    private static Task<JsonElement> NotificationAsync(HttpClient probes, string alertname, string status) =>
-        Webhook.NotificationAsync(probes, alertname, status, Ct, s_alertTimeout);
+    private static Task<DeliveredAlert> AlertAsync(HttpClient probes, string alertname, string status, DateTimeOffset since) =>
+        Webhook.AlertAsync(probes, alertname, status, since, Ct, timeout: s_alertTimeout);
 
     private static async Task<object?> SqlAsync(string? connectionString, string sql)
     {

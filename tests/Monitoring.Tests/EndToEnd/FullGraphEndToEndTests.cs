@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Monitoring.AppHost;
 using Monitoring.Tests.Infrastructure;
 
 namespace Monitoring.Tests.EndToEnd;
@@ -15,13 +16,10 @@ namespace Monitoring.Tests.EndToEnd;
 /// </summary>
 public class FullGraphEndToEndTests
 {
-    private static readonly string[] s_officialImages =
-    [
-        "docker.io/prom/prometheus:v3.5.0", "docker.io/prom/alertmanager:v0.28.1", "docker.io/prom/node-exporter:v1.9.1",
-        "docker.io/library/postgres:18.3", "quay.io/prometheuscommunity/postgres-exporter:v0.17.1", "docker.io/prom/blackbox-exporter:v0.27.0",
-        "docker.io/grafana/grafana:12.2.1", "docker.io/apache/kafka:4.1.0", "docker.io/danielqsj/kafka-exporter:v1.9.0",
-        "docker.io/apache/airflow:3.1.3", "docker.io/prom/statsd-exporter:v0.28.0",
-    ];
+    /// <summary>Every official image eng/images/pins.txt pins, and the base of Aspire's container tunnel.</summary>
+    private static readonly string[] s_officialImages = [.. PinnedImages.All.Select(p => p.OfficialReference), ContainerHost.TunnelBaseImage];
+
+    private static readonly DateTimeOffset s_started = DateTimeOffset.UtcNow;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -29,11 +27,10 @@ public class FullGraphEndToEndTests
     public async Task The_whole_graph_runs_with_the_official_images()
     {
         var pull = Environment.GetEnvironmentVariable("MONITORING_PULL_OFFICIAL_IMAGES") == "1";
-        var missing = s_officialImages.Where(i => ContainerHost.Run(["image", "exists", i]).ExitCode != 0).ToList();
+        var missing = s_officialImages.Where(i => ContainerHost.Run(["image", "inspect", "--format", "{{.Id}}", i]).ExitCode != 0).ToList();
         Assert.SkipWhen(missing.Count > 0 && !pull,
             $"Official images not present here (no registry to pull them from): {string.Join(", ", missing)}. " +
             "Set MONITORING_PULL_OFFICIAL_IMAGES=1 where they can be pulled.");
-        ContainerHost.SkipUnlessImages(ContainerHost.ProbesImage);
 
         using var volumes = new TestVolumes();
         await using var app = await TestStack.StartAsync(volumes, Ct, "Monitoring:ImageSource=Official");
@@ -74,8 +71,6 @@ public class FullGraphEndToEndTests
         await NotificationAsync(probes, "KafkaConsumerGroupLag", TimeSpan.FromMinutes(12));
     }
 
-    private static async Task NotificationAsync(HttpClient probes, string alertname, TimeSpan timeout) =>
-        await Wait.UntilAsync($"a firing {alertname} at the Probes webhook", async ct =>
-            (await probes.GetFromJsonAsync<JsonElement>($"/alertmanager/notifications?alertname={alertname}&status=firing", ct)).GetArrayLength() > 0,
-            timeout, Ct, TimeSpan.FromSeconds(5));
+    private static Task NotificationAsync(HttpClient probes, string alertname, TimeSpan timeout) =>
+        Webhook.AlertAsync(probes, alertname, "firing", s_started, Ct, timeout: timeout);
 }

@@ -29,10 +29,11 @@ public class HostAlertsEndToEndTests
         // Counters that never change: no idle time accrues, so the CPU is 100% busy.
         proc.Write("stat", "cpu  1000 0 500 20000 0 0 0 0 0 0\ncpu0 1000 0 500 20000 0 0 0 0 0 0\nbtime 1700000000\nprocs_running 1\nprocs_blocked 0\n");
         proc.Write("meminfo", "MemTotal:       16000000 kB\nMemFree:          500000 kB\nMemAvailable:     800000 kB\n");
-        // A filesystem of a type the rules watch, backed by a 1 MiB tmpfs inside the container.
-        var mounts = $"fill {mountpoint} ext4 rw,relatime 0 0\n";
-        proc.Write("mounts", mounts);
-        proc.Write("1/mounts", mounts);
+        // A filesystem of a type the rules watch, backed by a 1 MiB tmpfs inside the container. node-exporter 1.9+ reads
+        // the mount table from <procfs>/1/mountinfo (falling back to self/mountinfo; 1/mounts before 1.9):
+        // collector/filesystem_linux.go at v1.9.0, mountPointDetails. Fields: id, parent, major:minor, root, mount
+        // point, options, optional fields, '-', fstype, source, super options (proc(5)).
+        proc.Write("1/mountinfo", $"36 25 0:50 / {mountpoint} rw,relatime shared:1 - ext4 fill rw\n");
 
         await using var app = await TestStack.StartAsync(volumes, builder =>
         {
@@ -46,6 +47,7 @@ public class HostAlertsEndToEndTests
         var probes = app.CreateHttpClient("probes", "http");
         var prometheus = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
 
+        var since = DateTimeOffset.UtcNow;
         // Filled (as root: the tmpfs belongs to root, whatever mode is asked for) in steps Prometheus sees one by one, so the trend predict_linear reads is downward, down to 2% left.
         var container = ContainerId(app, "node-exporter");
         var avail = $"node_filesystem_avail_bytes{{job=\"node\", mountpoint=\"{mountpoint}\"}}";
@@ -62,21 +64,18 @@ public class HostAlertsEndToEndTests
         }
 
         string[] alerts = ["HostHighCpuLoad", "HostMemoryLow", "NodeFilesystemSpaceFillingUp", "NodeFilesystemAlmostOutOfSpace"];
-        var delivered = await Task.WhenAll(alerts.Select(a => Webhook.NotificationAsync(probes, a, "firing", Ct)));
+        var delivered = await Task.WhenAll(alerts.Select(a => Webhook.AlertAsync(probes, a, "firing", since, Ct,
+            a.StartsWith("NodeFilesystem", StringComparison.Ordinal) ? new Dictionary<string, string> { ["mountpoint"] = mountpoint } : null)));
 
-        foreach (var (alertname, notification) in alerts.Zip(delivered))
+        foreach (var (alertname, alert) in alerts.Zip(delivered))
         {
-            var alert = Webhook.Alert(notification, alertname);
-            Assert.Equal($"docs/alerts.md#{alertname.ToLowerInvariant()}", alert.GetProperty("annotations").GetProperty("runbook_url").GetString());
-            Assert.NotEqual("", Webhook.Label(alert, "instance"));
-            if (alertname.StartsWith("NodeFilesystem", StringComparison.Ordinal))
-            {
-                Assert.Equal(mountpoint, Webhook.Label(alert, "mountpoint"));
-            }
+            Assert.Equal($"docs/alerts.md#{alertname.ToLowerInvariant()}", alert.Annotation("runbook_url"));
+            Assert.NotEqual("", alert.Label("instance"));
         }
 
         // Alertmanager paused: Prometheus' sends hang until they time out, and the queue fills faster than it drains.
         var alertmanager = ContainerId(app, "alertmanager");
+        since = DateTimeOffset.UtcNow;
         Assert.Equal(0, ContainerHost.Run(["pause", alertmanager]).ExitCode);
         try
         {
@@ -89,8 +88,8 @@ public class HostAlertsEndToEndTests
             ContainerHost.Run(["unpause", alertmanager]);
         }
 
-        var queue = Webhook.Alert(await Webhook.NotificationAsync(probes, "PrometheusNotificationQueueRunningFull", "firing", Ct), "PrometheusNotificationQueueRunningFull");
-        Assert.Equal("prometheus", Webhook.Label(queue, "job"));
+        var queue = await Webhook.AlertAsync(probes, "PrometheusNotificationQueueRunningFull", "firing", since, Ct);
+        Assert.Equal("prometheus", queue.Label("job"));
     }
 
     private static string ContainerId(DistributedApplication app, string resource)

@@ -57,22 +57,24 @@ public class SpineEndToEndTests(StackFixture stack)
         var commands = stack.App.Services.GetRequiredService<ResourceCommandService>();
 
         // One fault through the API, the other through the dashboard's command.
+        var since = DateTimeOffset.UtcNow;
         var started = await probes.PostAsync("/scenarios/error-burst",
             new StringContent("""{"durationSeconds": 600, "errorRatio": 1}""", Encoding.UTF8, "application/json"), Ct);
         Assert.Equal(HttpStatusCode.OK, started.StatusCode);
         var command = await commands.ExecuteCommandAsync("probes", "scenario-latency-spike", Ct);
         Assert.True(command.Success, command.Message);
 
-        var (errors, latency) = (NotificationAsync(probes, "ProbesHighErrorRatio", "firing"), NotificationAsync(probes, "ProbesHighLatency", "firing"));
-        var alert = (await errors).GetProperty("alerts").EnumerateArray().First();
-        Assert.Equal("warning", alert.GetProperty("labels").GetProperty("severity").GetString());
-        Assert.Equal("probes", alert.GetProperty("labels").GetProperty("job").GetString());
-        Assert.StartsWith("docs/alerts.md#", alert.GetProperty("annotations").GetProperty("runbook_url").GetString());
-        Assert.Equal("probes", (await latency).GetProperty("receiver").GetString());
+        var (errors, latency) = (AlertAsync(probes, "ProbesHighErrorRatio", "firing", since), AlertAsync(probes, "ProbesHighLatency", "firing", since));
+        var alert = await errors;
+        Assert.Equal("warning", alert.Label("severity"));
+        Assert.Equal("probes", alert.Label("job"));
+        Assert.StartsWith("docs/alerts.md#", alert.Annotation("runbook_url"));
+        Assert.Equal("probes", (await latency).Receiver);
 
+        var ended = DateTimeOffset.UtcNow;
         Assert.Equal(HttpStatusCode.NoContent, (await probes.DeleteAsync("/scenarios/error-burst", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await probes.DeleteAsync("/scenarios/latency-spike", Ct)).StatusCode);
-        await Task.WhenAll(NotificationAsync(probes, "ProbesHighErrorRatio", "resolved"), NotificationAsync(probes, "ProbesHighLatency", "resolved"));
+        await Task.WhenAll(AlertAsync(probes, "ProbesHighErrorRatio", "resolved", ended), AlertAsync(probes, "ProbesHighLatency", "resolved", ended));
     }
 
     [Fact]
@@ -80,9 +82,10 @@ public class SpineEndToEndTests(StackFixture stack)
     {
         stack.SkipIfUnavailable();
 
-        var watchdog = await NotificationAsync(stack.Client("probes"), "Watchdog", "firing");
+        // Always firing: any delivery since the graph started counts.
+        var watchdog = await AlertAsync(stack.Client("probes"), "Watchdog", "firing", DateTimeOffset.MinValue);
 
-        Assert.Equal("watchdog", watchdog.GetProperty("receiver").GetString());
+        Assert.Equal("watchdog", watchdog.Receiver);
     }
 
     [Fact]
@@ -100,6 +103,6 @@ public class SpineEndToEndTests(StackFixture stack)
         await Wait.UntilAsync("a newer configuration load", async ct => await LastConfigTimeAsync(ct) != before, TimeSpan.FromSeconds(30), Ct);
     }
 
-    private static Task<JsonElement> NotificationAsync(HttpClient probes, string alertname, string status) =>
-        Webhook.NotificationAsync(probes, alertname, status, Ct);
+    private static Task<DeliveredAlert> AlertAsync(HttpClient probes, string alertname, string status, DateTimeOffset since) =>
+        Webhook.AlertAsync(probes, alertname, status, since, Ct);
 }

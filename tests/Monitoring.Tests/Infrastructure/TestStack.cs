@@ -8,6 +8,13 @@ internal static class TestStack
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(4);
 
     /// <summary>
+    /// The settings that run the graph on Podman, as the <c>local-podman</c> launch profile does: Podman 4.3 cannot run
+    /// Aspire's container tunnel, so Probes runs as its container and every hop is container to container.
+    /// </summary>
+    public static readonly string[] OnPodman =
+        [$"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Podman}", "ASPIRE_ENABLE_CONTAINER_TUNNEL=false", "Monitoring:ProbesHosting=Container"];
+
+    /// <summary>
     /// Starts the graph as F5 runs it - Probes as the project, reached through Aspire's container tunnel, on Docker -
     /// with the local images, 2 s scrape and evaluation intervals, alerts that wait at most 10 s and Alertmanager
     /// timers of at most 5 s, plus <paramref name="settings"/> (<c>key=value</c>), and waits until every container and

@@ -3,43 +3,59 @@ using System.Text.Json;
 
 namespace Monitoring.Tests.Infrastructure;
 
+/// <summary>An alert as it reached the Probes webhook, with the notification that carried it.</summary>
+/// <param name="Notification">Alertmanager's webhook payload.</param>
+/// <param name="Alert">The alert of the payload that was asked for.</param>
+internal sealed record DeliveredAlert(JsonElement Notification, JsonElement Alert)
+{
+    /// <summary>The receiver that delivered it.</summary>
+    public string Receiver => Notification.GetProperty("receiver").GetString() ?? "";
+
+    /// <summary>A label of the alert, or an empty string.</summary>
+    public string Label(string name) => Alert.GetProperty("labels").TryGetProperty(name, out var value) ? value.GetString() ?? "" : "";
+
+    /// <summary>An annotation of the alert, or an empty string.</summary>
+    public string Annotation(string name) => Alert.GetProperty("annotations").TryGetProperty(name, out var value) ? value.GetString() ?? "" : "";
+}
+
 /// <summary>What reached the Probes service's Alertmanager webhook (<c>GET /alertmanager/notifications</c>).</summary>
 internal static class Webhook
 {
     /// <summary>The default wait for a notification: rule <c>for</c> (capped in tests), then Alertmanager's grouping.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(3);
 
-    /// <summary>Waits for a notification of an alert with a status, and returns the latest.</summary>
+    /// <summary>
+    /// Waits for an alert with a status - picked by its name and, when given, its labels - in a notification that
+    /// reached the webhook at or after <paramref name="since"/> (take the time just before the fault is injected, so
+    /// a notification from before it never counts), and returns the latest such alert.
+    /// </summary>
     /// <param name="probes">A client of the Probes service.</param>
     /// <param name="alertname">The alert.</param>
-    /// <param name="status"><c>firing</c> or <c>resolved</c>.</param>
+    /// <param name="status"><c>firing</c> or <c>resolved</c>: the alert's own status, not only its notification's.</param>
+    /// <param name="since">The earliest arrival that counts.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="labels">Labels the alert must carry (<c>job=refused</c>); any alert of that name when not given.</param>
     /// <param name="timeout">How long to wait; <see cref="DefaultTimeout"/> when not given.</param>
-    /// <returns>The notification (Alertmanager's webhook payload).</returns>
-    public static async Task<JsonElement> NotificationAsync(HttpClient probes, string alertname, string status, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    /// <returns>The alert and its notification.</returns>
+    public static async Task<DeliveredAlert> AlertAsync(
+        HttpClient probes, string alertname, string status, DateTimeOffset since, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? labels = null, TimeSpan? timeout = null)
     {
-        JsonElement list = default;
-        await Wait.UntilAsync($"a '{status}' {alertname} notification at the Probes webhook", async ct =>
+        DeliveredAlert? found = null;
+        var what = labels is null ? alertname : $"{alertname}{{{string.Join(", ", labels.Select(l => $"{l.Key}=\"{l.Value}\""))}}}";
+        await Wait.UntilAsync($"a '{status}' {what} at the Probes webhook since {since:HH:mm:ss.fff}", async ct =>
         {
-            list = await probes.GetFromJsonAsync<JsonElement>($"/alertmanager/notifications?alertname={alertname}&status={status}", ct);
-            return list.GetArrayLength() > 0;
+            var list = await probes.GetFromJsonAsync<JsonElement>(
+                $"/alertmanager/notifications?alertname={Uri.EscapeDataString(alertname)}&since={Uri.EscapeDataString(since.ToString("O"))}", ct);
+            found = list.EnumerateArray()
+                .SelectMany(n => n.GetProperty("alerts").EnumerateArray().Select(a => new DeliveredAlert(n, a)))
+                .LastOrDefault(d => d.Label("alertname") == alertname
+                    && d.Alert.GetProperty("status").GetString() == status
+                    && (labels ?? new Dictionary<string, string>()).All(l => d.Label(l.Key) == l.Value));
+            return found is not null;
         }, timeout ?? DefaultTimeout, cancellationToken, TimeSpan.FromSeconds(2));
-        return list[list.GetArrayLength() - 1];
+        return found!;
     }
-
-    /// <summary>The first alert of a notification with that name.</summary>
-    /// <param name="notification">The notification.</param>
-    /// <param name="alertname">The alert.</param>
-    /// <returns>The alert.</returns>
-    public static JsonElement Alert(JsonElement notification, string alertname) =>
-        notification.GetProperty("alerts").EnumerateArray().First(a => a.GetProperty("labels").GetProperty("alertname").GetString() == alertname);
-
-    /// <summary>A label of an alert.</summary>
-    /// <param name="alert">The alert.</param>
-    /// <param name="name">The label.</param>
-    /// <returns>Its value, or an empty string.</returns>
-    public static string Label(JsonElement alert, string name) =>
-        alert.GetProperty("labels").TryGetProperty(name, out var value) ? value.GetString() ?? "" : "";
 }
 
 /// <summary>Starts Probes' fault scenarios.</summary>

@@ -120,6 +120,21 @@ public sealed class ProbesApiTests : IDisposable
     }
 
     [Fact]
+    public async Task The_webhook_lists_only_what_arrived_since_a_time()
+    {
+        var client = _factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/alertmanager/webhook", Json(Notification("Before", "firing")), Ct)).StatusCode);
+        var since = DateTimeOffset.UtcNow;
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/alertmanager/webhook", Json(Notification("After", "firing")), Ct)).StatusCode);
+
+        var listed = await client.GetFromJsonAsync<JsonElement>($"/alertmanager/notifications?since={Uri.EscapeDataString(since.ToString("O"))}", Ct);
+
+        var notification = Assert.Single(listed.EnumerateArray());
+        Assert.Equal("After", notification.GetProperty("alerts")[0].GetProperty("labels").GetProperty("alertname").GetString());
+        Assert.True(notification.GetProperty("receivedAt").GetDateTimeOffset() >= since);
+    }
+
+    [Fact]
     public async Task The_notification_store_is_bounded_and_keeps_the_newest()
     {
         var client = _factory.CreateClient();

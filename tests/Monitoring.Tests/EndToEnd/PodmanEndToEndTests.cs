@@ -1,0 +1,36 @@
+using Monitoring.Tests.Infrastructure;
+
+namespace Monitoring.Tests.EndToEnd;
+
+/// <summary>
+/// Podman stays supported: the spine on Podman 4.3 (Debian 12), where Aspire's container tunnel cannot run, so Probes
+/// runs as its container (the <c>local-podman</c> launch profile). A failing service is alerted to the webhook and the
+/// resolution follows, as on Docker.
+/// </summary>
+[Collection(OwnGraphsCollection.Name)]
+public class PodmanEndToEndTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task On_podman_with_probes_as_a_container_a_failing_service_is_alerted_and_resolved()
+    {
+        ContainerHost.SkipUnlessImagesOn(ContainerHost.Podman, ContainerHost.PrometheusImage, ContainerHost.AlertmanagerImage, ContainerHost.ProbesImage);
+        using var volumes = new TestVolumes(ContainerHost.Podman);
+        await using var app = await TestStack.StartAsync(volumes, Ct,
+        [
+            .. TestStack.OnPodman,
+            "Monitoring:Components:node-exporter=false", "Monitoring:Components:postgres=false", "Monitoring:Components:blackbox-exporter=false",
+        ]);
+        var probes = app.CreateHttpClient("probes", "http");
+
+        var since = DateTimeOffset.UtcNow;
+        await Scenarios.StartAsync(probes, "error-burst", """{"durationSeconds": 600, "errorRatio": 1}""", Ct);
+        var firing = await Webhook.AlertAsync(probes, "ProbesHighErrorRatio", "firing", since, Ct);
+        Assert.Equal("probes", firing.Receiver);
+
+        var ended = DateTimeOffset.UtcNow;
+        await probes.DeleteAsync("/scenarios/error-burst", Ct);
+        await Webhook.AlertAsync(probes, "ProbesHighErrorRatio", "resolved", ended, Ct);
+    }
+}
