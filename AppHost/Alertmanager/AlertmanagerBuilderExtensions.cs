@@ -11,7 +11,7 @@ public static class AlertmanagerBuilderExtensions
 
     /// <summary>
     /// Adds an Alertmanager container (single instance: clustering off). It runs the checked-in configuration with the
-    /// webhook URLs of this run filled in (see <see cref="WithWebhookReceiver{T}"/>); readiness (<c>/-/ready</c>) is the health check.
+    /// webhook URLs of this run wired in (see <see cref="WithWebhookReceiver{T}"/>); readiness (<c>/-/ready</c>) is the health check.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name.</param>
@@ -49,7 +49,7 @@ public static class AlertmanagerBuilderExtensions
                 "--cluster.listen-address=")
             .WithHttpHealthCheck("/-/ready", endpointName: AlertmanagerResource.PrimaryEndpointName)
             .WithUrlForEndpoint(AlertmanagerResource.PrimaryEndpointName, url => url.DisplayText = "Alertmanager")
-            .OnBeforeResourceStarted((alertmanager, _, ct) => WriteConfigAsync(alertmanager, ct));
+            .OnBeforeResourceStarted((alertmanager, e, ct) => WriteConfigAsync(alertmanager, e.Services, ct));
     }
 
     /// <summary>
@@ -161,14 +161,16 @@ public static class AlertmanagerBuilderExtensions
 
     internal static string ConfigFilePath(this AlertmanagerResource resource) => Path.Combine(resource.ConfigDirectory, ConfigFileName);
 
-    private static async Task WriteConfigAsync(AlertmanagerResource alertmanager, CancellationToken cancellationToken)
+    /// <summary>
+    /// Before Alertmanager starts: the run's configuration, in which each wired webhook reads its URL from
+    /// <c>/aspire/webhooks/{receiver}.url</c>. The URL files are written once the addresses are allocated (a host
+    /// process's, through Aspire's container tunnel, only while the container is created); Alertmanager reads the file
+    /// at each notification, so none is missed.
+    /// </summary>
+    private static async Task WriteConfigAsync(AlertmanagerResource alertmanager, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var context = new ValueProviderContext { Caller = alertmanager, Network = KnownNetworkIdentifiers.DefaultAspireContainerNetwork };
-        var urls = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var webhook in alertmanager.Annotations.OfType<WebhookReceiverAnnotation>())
-        {
-            urls[webhook.Receiver] = await webhook.Endpoint.GetValueAsync(context, cancellationToken).ConfigureAwait(false) + webhook.Path;
-        }
+        var webhooks = alertmanager.Annotations.OfType<WebhookReceiverAnnotation>().ToList();
+        var urlFiles = webhooks.ToDictionary(w => w.Receiver, w => $"{GeneratedFiles.ContainerPath}/{WebhookUrlFile(w.Receiver)}", StringComparer.Ordinal);
 
         var receivers = new List<(ExternalReceiverKind, IReadOnlyDictionary<string, string>)>();
         foreach (var receiver in alertmanager.Annotations.OfType<ExternalReceiverAnnotation>())
@@ -184,6 +186,18 @@ public static class AlertmanagerBuilderExtensions
 
         var config = AlertmanagerConfigFile.Load(alertmanager.ConfigFilePath());
         await GeneratedFiles.WriteAtomicallyAsync(
-            Path.Combine(alertmanager.GeneratedDirectory, ConfigFileName), config.Render(urls, receivers, alertmanager.MaxGroupInterval), cancellationToken).ConfigureAwait(false);
+            Path.Combine(alertmanager.GeneratedDirectory, ConfigFileName), config.Render(urlFiles, receivers, alertmanager.MaxGroupInterval), cancellationToken).ConfigureAwait(false);
+
+        foreach (var webhook in webhooks)
+        {
+            GeneratedFiles.WriteWhenAllocated(services, alertmanager, $"the webhook URL of receiver '{webhook.Receiver}'", async ct =>
+            {
+                var context = new ValueProviderContext { Caller = alertmanager, Network = KnownNetworkIdentifiers.DefaultAspireContainerNetwork };
+                var url = await webhook.Endpoint.GetValueAsync(context, ct).ConfigureAwait(false) + webhook.Path;
+                await GeneratedFiles.WriteAtomicallyAsync(Path.Combine(alertmanager.GeneratedDirectory, WebhookUrlFile(webhook.Receiver)), url, ct).ConfigureAwait(false);
+            });
+        }
     }
+
+    private static string WebhookUrlFile(string receiver) => $"webhooks/{receiver}.url";
 }

@@ -3,8 +3,9 @@ using YamlDotNet.RepresentationModel;
 namespace Monitoring.AppHost;
 
 /// <summary>
-/// The checked-in <c>alertmanager.yml</c>. Alertmanager cannot read a webhook URL from a file or the environment, so
-/// the AppHost renders a copy in which the URLs of the receivers it wires are the ones of this run.
+/// The checked-in <c>alertmanager.yml</c>, and the copy the AppHost runs: the webhook of each receiver it wires reads
+/// its URL from a file the AppHost writes once this run's address is known (<c>url_file</c>, which Alertmanager reads
+/// at every notification: notify/webhook/webhook.go at v0.28.1), plus the receivers configured by parameters.
 /// </summary>
 internal sealed class AlertmanagerConfigFile : YamlConfigFile
 {
@@ -21,23 +22,23 @@ internal sealed class AlertmanagerConfigFile : YamlConfigFile
     /// <summary>The receiver names the file defines.</summary>
     public IReadOnlyList<string> ReceiverNames => [.. Receivers().Select(r => Child<YamlScalarNode>(r, "name")?.Value ?? "")];
 
-    /// <summary>The configuration with the first webhook URL of each named receiver replaced.</summary>
-    /// <param name="urls">The URL by receiver name.</param>
+    /// <summary>The configuration with the first webhook of each named receiver reading its URL from a file.</summary>
+    /// <param name="urlFiles">The file (as the container sees it) by receiver name.</param>
     /// <returns>The YAML text.</returns>
     /// <exception cref="InvalidOperationException">A receiver is missing or has no <c>webhook_configs</c> entry.</exception>
-    public string WithWebhookUrls(IReadOnlyDictionary<string, string> urls) => Render(urls, [], null);
+    public string WithWebhookUrlFiles(IReadOnlyDictionary<string, string> urlFiles) => Render(urlFiles, [], null);
 
     /// <summary>
-    /// The configuration with the webhook URLs replaced and, for each external receiver, a receiver named after its
-    /// kind (<c>slack</c>, <c>email</c>, <c>webhook</c>) and a first route that sends it every alert but the Watchdog and
-    /// continues to the other routes.
+    /// The configuration with the wired webhooks reading their URLs from files and, for each external receiver, a
+    /// receiver named after its kind (<c>slack</c>, <c>email</c>, <c>webhook</c>) and a first route that sends it every
+    /// alert but the Watchdog and continues to the other routes.
     /// </summary>
-    /// <param name="urls">The webhook URL by receiver name.</param>
+    /// <param name="urlFiles">The file holding the webhook URL (as the container sees it), by receiver name.</param>
     /// <param name="receivers">The external receivers and their settings by Alertmanager field name.</param>
     /// <param name="maxGroupInterval">The longest <c>group_wait</c> and <c>group_interval</c>, or <see langword="null"/>.</param>
     /// <returns>The YAML text.</returns>
     public string Render(
-        IReadOnlyDictionary<string, string> urls,
+        IReadOnlyDictionary<string, string> urlFiles,
         IReadOnlyList<(ExternalReceiverKind Kind, IReadOnlyDictionary<string, string> Settings)> receivers,
         string? maxGroupInterval)
     {
@@ -46,7 +47,7 @@ internal sealed class AlertmanagerConfigFile : YamlConfigFile
             CapTimers(root, MonitoringOptions.TryParsePrometheusDuration(maxGroupInterval, out var max) ? max : throw new ArgumentException(maxGroupInterval), maxGroupInterval, isRoot: true);
         }
 
-        foreach (var (name, url) in urls)
+        foreach (var (name, urlFile) in urlFiles)
         {
             var receiver = Receivers().FirstOrDefault(r => Child<YamlScalarNode>(r, "name")?.Value == name)
                 ?? throw new InvalidOperationException($"{Path}: no receiver named '{name}' (the AppHost wires its webhook URL).");
@@ -56,7 +57,8 @@ internal sealed class AlertmanagerConfigFile : YamlConfigFile
                 throw new InvalidOperationException($"{Path}:{receiver.Start.Line}: receiver '{name}' needs a webhook_configs entry (its url is set by the AppHost).");
             }
 
-            webhook.Children[new YamlScalarNode("url")] = new YamlScalarNode(url);
+            webhook.Children.Remove(new YamlScalarNode("url"));
+            webhook.Children[new YamlScalarNode("url_file")] = new YamlScalarNode(urlFile);
         }
 
         foreach (var (kind, settings) in receivers)
@@ -85,7 +87,7 @@ internal sealed class AlertmanagerConfigFile : YamlConfigFile
             });
         }
 
-        return Render("with this run's webhook URLs and configured receivers");
+        return Render("with this run's webhook URL files and configured receivers");
     }
 
     // Alertmanager's defaults for the root route; child routes inherit their parent's.

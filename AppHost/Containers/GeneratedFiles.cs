@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Monitoring.AppHost;
 
@@ -27,6 +28,49 @@ internal static class GeneratedFiles
         // Created by the container, so the container disposes it with the application.
         builder.Services.AddSingleton<IHostedService>(_ => new Cleanup(path));
         return path;
+    }
+
+    /// <summary>How long addresses may take to be allocated before the files that need them are given up on.</summary>
+    public static readonly TimeSpan AllocationTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Writes files whose content needs addresses that are allocated only while the container is being created (a
+    /// host process's address in the container network comes from Aspire's container tunnel, set up after the
+    /// container's before-start hook), in the background: the container starts meanwhile, and its component reads the
+    /// files as they land (Prometheus' file_sd, Alertmanager's <c>url_file</c>). If the addresses do not come within
+    /// <see cref="AllocationTimeout"/>, the resource's log says which files are missing and why.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="resource">The container the files are for.</param>
+    /// <param name="what">What is written, for the log ("the targets of job 'probes'").</param>
+    /// <param name="write">Resolves and writes the files.</param>
+    public static void WriteWhenAllocated(IServiceProvider services, IResource resource, string what, Func<CancellationToken, Task> write)
+    {
+        var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        var log = services.GetRequiredService<ResourceLoggerService>().GetLogger(resource);
+        _ = Task.Run(async () =>
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            timeout.CancelAfter(AllocationTimeout);
+            try
+            {
+                await write(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            {
+                log.LogError(
+                    "The addresses of {What}, as the {Resource} container sees them, were not allocated within {Seconds:0} s, so they are not written; see docs/troubleshooting.md.",
+                    what, resource.Name, AllocationTimeout.TotalSeconds);
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            {
+                log.LogError(ex, "Writing {What} failed.", what);
+            }
+            catch (Exception) when (stopping.IsCancellationRequested)
+            {
+                // The app stops; nothing is waiting for the files any more.
+            }
+        }, CancellationToken.None);
     }
 
     /// <summary>Writes a file so a reader never sees it half-written (write aside, then rename).</summary>

@@ -14,7 +14,6 @@ public static class PrometheusBuilderExtensions
 
     /// <summary>The name of the dashboard command that reloads Prometheus' configuration.</summary>
     public const string ReloadCommandName = "reload-configuration";
-    private static readonly TimeSpan s_endpointResolutionTimeout = TimeSpan.FromMinutes(2);
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
     /// <summary>
@@ -84,9 +83,20 @@ public static class PrometheusBuilderExtensions
                 Method = HttpMethod.Post,
                 Description = "Re-writes the scrape targets and reloads prometheus.yml and the rule files (POST /-/reload).",
                 IconName = "ArrowClockwise",
-                PrepareRequest = context => WriteGeneratedFilesAsync(resource, context.CancellationToken),
+                PrepareRequest = async context =>
+                {
+                    await WriteConfigAsync(resource, context.CancellationToken).ConfigureAwait(false);
+                    foreach (var job in resource.Annotations.OfType<IScrapeTargetSource>().Select(s => s.Job).Distinct(StringComparer.Ordinal))
+                    {
+                        await WriteTargetsAsync(resource, job, context.CancellationToken).ConfigureAwait(false);
+                    }
+                },
             })
-            .OnBeforeResourceStarted((prometheus, _, ct) => WriteGeneratedFilesAsync(prometheus, ct));
+            .OnBeforeResourceStarted(async (prometheus, e, ct) =>
+            {
+                await WriteConfigAsync(prometheus, ct).ConfigureAwait(false);
+                WriteTargetsWhenAllocated(prometheus, e.Services);
+            });
     }
 
     /// <summary>Keeps the samples in a named volume, so they survive restarts of the container and of the AppHost.</summary>
@@ -191,40 +201,29 @@ public static class PrometheusBuilderExtensions
         ? $"{GeneratedFiles.ContainerPath}/{ConfigFileName}"
         : $"{ConfigMountPath}/{ConfigFileName}";
 
-    /// <summary>Writes <c>targets/{job}.json</c> for every job (an empty list for a job with no target) and, when needed, the configuration copy.</summary>
-    private static async Task WriteGeneratedFilesAsync(PrometheusResource prometheus, CancellationToken cancellationToken)
+    /// <summary>
+    /// Before Prometheus starts: the configuration copy (and capped rule copies) when needed, and a target file for
+    /// every job the configuration reads (an empty list until its targets are known). A source whose job no scrape
+    /// config reads stops start-up. The targets themselves are written once their addresses are allocated (see
+    /// <see cref="WriteTargetsWhenAllocated"/>).
+    /// </summary>
+    private static async Task WriteConfigAsync(PrometheusResource prometheus, CancellationToken cancellationToken)
     {
         var config = PrometheusConfigFile.Load(prometheus.ConfigFilePath());
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(s_endpointResolutionTimeout);
-
-        var files = config.GeneratedTargetFiles.ToDictionary(f => f, _ => new List<object>(), StringComparer.Ordinal);
-        foreach (var source in prometheus.Annotations.OfType<IScrapeTargetSource>())
+        var unread = prometheus.Annotations.OfType<IScrapeTargetSource>().FirstOrDefault(s => !config.GeneratedTargetFiles.Contains(TargetFile(s.Job)));
+        if (unread is not null)
         {
-            var file = $"{source.Job}.json";
-            if (!files.TryGetValue(file, out var groups))
-            {
-                throw new DistributedApplicationException(
-                    $"{config.Path}: no scrape job reads {PrometheusConfigFile.TargetsDirectory}{file}, so the targets of '{source.Owner.Name}' would never be scraped.");
-            }
-
-            try
-            {
-                groups.AddRange((await source.ResolveAsync(prometheus, timeout.Token).ConfigureAwait(false))
-                    .Select(g => new { targets = g.Targets, labels = g.Labels }));
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new DistributedApplicationException(
-                    $"The addresses of '{source.Owner.Name}' as seen from the '{prometheus.Name}' container were not allocated within " +
-                    $"{s_endpointResolutionTimeout.TotalSeconds:0} s; see docs/troubleshooting.md.");
-            }
+            throw new DistributedApplicationException(
+                $"{config.Path}: no scrape job reads {PrometheusConfigFile.TargetsDirectory}{TargetFile(unread.Job)}, so the targets of '{unread.Owner.Name}' would never be scraped.");
         }
 
-        foreach (var (file, groups) in files)
+        foreach (var file in config.GeneratedTargetFiles)
         {
-            await GeneratedFiles.WriteAtomicallyAsync(
-                Path.Combine(prometheus.GeneratedDirectory, "targets", file), JsonSerializer.Serialize(groups, s_json), cancellationToken).ConfigureAwait(false);
+            var path = Path.Combine(prometheus.GeneratedDirectory, "targets", file);
+            if (!File.Exists(path))
+            {
+                await GeneratedFiles.WriteAtomicallyAsync(path, "[]", cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (prometheus.UsesGeneratedConfig())
@@ -247,4 +246,34 @@ public static class PrometheusBuilderExtensions
                 config.Generate(prometheus.ScrapeInterval, prometheus.EvaluationInterval, ruleCopies), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Writes each job's <c>targets/{job}.json</c> once the addresses of its targets, as Prometheus' container sees
+    /// them, are allocated; Prometheus' file_sd picks each file up as it lands. They cannot be awaited before the
+    /// container starts: a host process (Probes as a project) gets its container-network address from Aspire's
+    /// container tunnel, which is set up while the first container referencing it is created, after this hook.
+    /// </summary>
+    private static void WriteTargetsWhenAllocated(PrometheusResource prometheus, IServiceProvider services)
+    {
+        foreach (var job in prometheus.Annotations.OfType<IScrapeTargetSource>().Select(s => s.Job).Distinct(StringComparer.Ordinal))
+        {
+            GeneratedFiles.WriteWhenAllocated(services, prometheus, $"the targets of job '{job}'", ct => WriteTargetsAsync(prometheus, job, ct));
+        }
+    }
+
+    /// <summary>Resolves and writes one job's targets (waiting for their addresses).</summary>
+    private static async Task WriteTargetsAsync(PrometheusResource prometheus, string job, CancellationToken cancellationToken)
+    {
+        var groups = new List<object>();
+        foreach (var source in prometheus.Annotations.OfType<IScrapeTargetSource>().Where(s => s.Job == job))
+        {
+            groups.AddRange((await source.ResolveAsync(prometheus, cancellationToken).ConfigureAwait(false))
+                .Select(g => new { targets = g.Targets, labels = g.Labels }));
+        }
+
+        await GeneratedFiles.WriteAtomicallyAsync(
+            Path.Combine(prometheus.GeneratedDirectory, "targets", TargetFile(job)), JsonSerializer.Serialize(groups, s_json), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string TargetFile(string job) => $"{job}.json";
 }

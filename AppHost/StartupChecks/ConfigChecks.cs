@@ -81,11 +81,8 @@ internal static class ConfigChecks
                 "No container will start until this is fixed; see docs/troubleshooting.md, 'Containers do not start'.";
         }
 
-        // The tool names files as the container sees them; the user edits them on the host. The targets the AppHost
-        // writes at start-up do not exist yet: promtool's warnings about them are noise here, like an exporter's
-        // informational log lines.
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(l => !l.Contains("for file_sd in", StringComparison.Ordinal) && !l.Contains("level=info", StringComparison.Ordinal))
+        // The tool names files as the container sees them; the user edits them on the host.
+        var lines = ValidatorOutput.ErrorLines(output)
             .Select(l => l.Replace(check.ContainerDirectory + "/", check.HostDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal));
         var file = Path.Combine(check.HostDirectory, check.ConfigFile);
         return $"{resource.Name}: {check.Tool} rejects {file} (exit {exitCode}):{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", lines)}";

@@ -25,8 +25,8 @@ current() { [ "$(label "$1" monitoring.recipe)" = "$2" ]; }
 # docker build reads a Dockerfile unless told otherwise; the recipes are Containerfiles (Podman's name, which docker takes with -f).
 build() { local context=$1; shift; docker build -q --network=host -f "$context/Containerfile" "$@" "$context" >/dev/null; }
 
-# pins.txt, without comments: component registry image tag package suite.
-mapfile -t PINS < <(grep -vE '^\s*(#|$)' "$here/pins.txt")
+# pins.txt, without comments: component registry image tag package suite. MONITORING_PINS names another file (tests).
+mapfile -t PINS < <(grep -vE '^\s*(#|$)' "${MONITORING_PINS:-$here/pins.txt}")
 
 mirror() {
   # The Debian archive this machine's apt uses (deb822 or one-line format): $1 selects the security archive or not.

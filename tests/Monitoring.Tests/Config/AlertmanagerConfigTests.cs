@@ -21,18 +21,21 @@ public class AlertmanagerConfigTests
     }
 
     [Fact]
-    public void Amtool_accepts_the_rendered_copy_which_carries_the_runs_webhook_url()
+    public void Amtool_accepts_the_rendered_copy_whose_webhook_reads_the_runs_url_from_a_file()
     {
         ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
         using var generated = new ReadableTempDirectory();
-        const string url = "http://probes.dev.internal:8080/alertmanager/webhook";
-        var copy = generated.Write("alertmanager.yml", AlertmanagerConfigFile.Load(s_source).WithWebhookUrls(new Dictionary<string, string> { ["probes"] = url }));
+        const string urlFile = "/aspire/webhooks/probes.url";
+        var copy = generated.Write("alertmanager.yml", AlertmanagerConfigFile.Load(s_source).WithWebhookUrlFiles(new Dictionary<string, string> { ["probes"] = urlFile }));
 
         var (exitCode, output) = ContainerHost.RunTool(ContainerHost.AlertmanagerImage, "amtool", ["check-config", "/aspire/alertmanager.yml"],
             new Dictionary<string, string> { [generated.Path] = "/aspire" });
 
         Assert.True(exitCode == 0, output);
-        Assert.Contains(url, File.ReadAllText(copy));
+        var probes = ((YamlSequenceNode)Yaml(copy)["receivers"]).Children.OfType<YamlMappingNode>().Single(r => r["name"].ToString() == "probes");
+        var webhook = (YamlMappingNode)((YamlSequenceNode)probes["webhook_configs"]).Children[0];
+        Assert.Equal(urlFile, webhook["url_file"].ToString());
+        Assert.DoesNotContain(new YamlScalarNode("url"), webhook.Children.Keys);
     }
 
     [Fact]
@@ -41,7 +44,7 @@ public class AlertmanagerConfigTests
         ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
         using var generated = new ReadableTempDirectory();
         var copy = generated.Write("alertmanager.yml", AlertmanagerConfigFile.Load(s_source).Render(
-            new Dictionary<string, string> { ["probes"] = "http://probes:8080/alertmanager/webhook" },
+            new Dictionary<string, string> { ["probes"] = "/aspire/webhooks/probes.url" },
             [
                 (ExternalReceiverKind.Slack, new Dictionary<string, string> { ["api_url"] = "https://slack.invalid/hook", ["channel"] = "#alerts" }),
                 (ExternalReceiverKind.Email, new Dictionary<string, string> { ["to"] = "ops@example.invalid", ["smarthost"] = "smtp.example.invalid:587", ["from"] = "am@example.invalid" }),
@@ -63,7 +66,7 @@ public class AlertmanagerConfigTests
     {
         using var generated = new ReadableTempDirectory();
         var copy = generated.Write("alertmanager.yml", AlertmanagerConfigFile.Load(s_source).Render(
-            new Dictionary<string, string> { ["probes"] = "http://probes:8080/alertmanager/webhook" }, [], maxGroupInterval: "2s"));
+            new Dictionary<string, string> { ["probes"] = "/aspire/webhooks/probes.url" }, [], maxGroupInterval: "2s"));
 
         var root = (YamlMappingNode)Yaml(copy)["route"];
         Assert.Equal("2s", root["group_wait"].ToString());
@@ -84,7 +87,7 @@ public class AlertmanagerConfigTests
     public void Rendering_a_receiver_the_file_lacks_names_the_file()
     {
         var ex = Assert.Throws<InvalidOperationException>(() =>
-            AlertmanagerConfigFile.Load(s_source).WithWebhookUrls(new Dictionary<string, string> { ["pager"] = "http://x/" }));
+            AlertmanagerConfigFile.Load(s_source).WithWebhookUrlFiles(new Dictionary<string, string> { ["pager"] = "/aspire/webhooks/pager.url" }));
 
         Assert.Contains(s_source, ex.Message);
         Assert.Contains("'pager'", ex.Message);

@@ -58,6 +58,8 @@ public class BadProvisioningTests
 
         Assert.Contains(expected, message);
         Assert.Contains(broken, message);
+        // Only the error: no log level, timestamp or source line of the tool's logging.
+        Assert.DoesNotMatch(@"\b(level|time|ts|source|caller)=", message);
         if (file.EndsWith("alerts.yml", StringComparison.Ordinal))
         {
             // promtool names the rule's line and column.

@@ -26,12 +26,20 @@ public class FaultEndToEndTests
         ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
         using var volumes = new TestVolumes();
         using var provisioning = new ProvisioningCopy();
-        await using var app = await TestStack.StartAsync(volumes, Ct, "Monitoring:Components:blackbox-exporter=false", provisioning.Setting);
+        // A user's own target (job "custom") that sends its metrics with no Content-Type, which Prometheus 3 refuses
+        // unless the job names a fallback protocol.
+        File.WriteAllText(provisioning.File("prometheus/targets/plain.yml"), $"- targets: ['{PlainExporter}:{PlainExporterPort}']\n");
+        await using var app = await TestStack.StartAsync(volumes, builder => AddPlainExporter(builder), Ct, "Monitoring:Components:blackbox-exporter=false", provisioning.Setting);
         var commands = app.Services.GetRequiredService<ResourceCommandService>();
         var probes = app.CreateHttpClient("probes", "http");
         var alertmanager = app.CreateHttpClient("alertmanager", "http");
         var prometheus = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
-        await Wait.UntilAsync("every target up", async ct => (await prometheus.TargetsAsync(ct)).All(t => t.Health == "up"), TimeSpan.FromSeconds(60), Ct);
+        await Wait.UntilAsync("every target up, the one with no Content-Type too", async ct =>
+        {
+            var targets = await prometheus.TargetsAsync(ct);
+            return targets.Any(t => t.Job == "custom") && targets.All(t => t.Health == "up");
+        }, TimeSpan.FromSeconds(60), Ct);
+        Assert.Equal(1, (await prometheus.QueryAsync("plain_exporter_up{job=\"custom\"} == 1", Ct)).GetArrayLength());
 
         // Before: a silence in Alertmanager and a row in Postgres.
         var silenceId = await CreateSilenceAsync(alertmanager);
@@ -132,6 +140,29 @@ public class FaultEndToEndTests
             Assert.Equal("Running", state.Snapshot.State?.Text);
         }
 
+    }
+
+    private const string PlainExporter = "plain-exporter";
+    private const int PlainExporterPort = 9999;
+
+    /// <summary>
+    /// An exporter whose answer has no Content-Type header, as some hand-written ones do: a few lines of Perl (in every
+    /// Debian base) run in the local Prometheus image.
+    /// </summary>
+    private static void AddPlainExporter(IDistributedApplicationTestingBuilder builder)
+    {
+        const string server = """
+            use IO::Socket::INET;
+            my $s = IO::Socket::INET->new(LocalPort => 9999, Listen => 5, ReuseAddr => 1) or die "listen: $!";
+            while (my $c = $s->accept) {
+              while (my $l = <$c>) { last if $l =~ /^\r?$/; }
+              my $body = "plain_exporter_up 1\n";
+              print $c "HTTP/1.0 200 OK\r\nContent-Length: " . length($body) . "\r\n\r\n" . $body;
+              close $c;
+            }
+            """;
+        var image = ContainerHost.PrometheusImage.Split(':');
+        builder.AddContainer(PlainExporter, image[0], image[1]).WithEntrypoint("perl").WithArgs("-e", server);
     }
 
     private static async Task RunAsync(ResourceCommandService commands, string resource, string command)

@@ -97,13 +97,19 @@ internal static class ContainerHost
     /// <param name="command">The command (a runtime's, or any).</param>
     /// <param name="arguments">Its arguments.</param>
     /// <param name="timeout">How long it may take.</param>
+    /// <param name="environment">Variables set for it.</param>
     /// <returns>The exit code and the combined output.</returns>
-    public static (int ExitCode, string Output) Run(string command, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    public static (int ExitCode, string Output) Run(string command, IEnumerable<string> arguments, TimeSpan? timeout = null, params (string Name, string Value)[] environment)
     {
         var info = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {command}.");

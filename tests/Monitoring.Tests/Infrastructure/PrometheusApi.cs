@@ -24,10 +24,19 @@ internal sealed class PrometheusApi(HttpClient http)
     }
 
     /// <summary>The result of an instant query, now or at a given time.</summary>
-    public async Task<JsonElement> QueryAsync(string promql, CancellationToken ct, DateTimeOffset? at = null)
+    public async Task<JsonElement> QueryAsync(string promql, CancellationToken ct, DateTimeOffset? at = null) =>
+        (await QueryWithAnnotationsAsync(promql, ct, at)).Result;
+
+    /// <summary>
+    /// The result of an instant query and the annotations Prometheus 3 returns with it: <c>warnings</c> and
+    /// <c>infos</c> (such as "metric might not be a counter" for <c>rate()</c> over a name without <c>_total</c>).
+    /// </summary>
+    public async Task<(JsonElement Result, IReadOnlyList<string> Annotations)> QueryWithAnnotationsAsync(string promql, CancellationToken ct, DateTimeOffset? at = null)
     {
         var time = at is { } t ? $"&time={t.ToUnixTimeMilliseconds() / 1000.0:0.000}" : "";
         var body = await http.GetFromJsonAsync<JsonElement>($"/api/v1/query?query={Uri.EscapeDataString(promql)}{time}", ct);
-        return body.GetProperty("data").GetProperty("result");
+        IEnumerable<string> Strings(string name) =>
+            body.TryGetProperty(name, out var list) ? list.EnumerateArray().Select(e => $"{name[..^1]}: {e.GetString()}") : [];
+        return (body.GetProperty("data").GetProperty("result"), [.. Strings("warnings"), .. Strings("infos")]);
     }
 }

@@ -40,6 +40,13 @@ internal static class TestStack
 
             return app;
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Say what each resource was doing, and the last lines of the ones that are not healthy.
+            var report = await DescribeAsync(app);
+            await app.DisposeAsync();
+            throw new TimeoutException($"The graph was not healthy within {s_startTimeout.TotalMinutes:0} minutes:{Environment.NewLine}{report}");
+        }
         catch
         {
             await app.DisposeAsync();
@@ -71,6 +78,39 @@ internal static class TestStack
         volumes.Apply(builder);
         configure(builder);
         return await builder.BuildAsync(cancellationToken);
+    }
+
+    /// <summary>Each resource's state and health, with the last log lines of those that are not healthy.</summary>
+    public static async Task<string> DescribeAsync(DistributedApplication app)
+    {
+        var logs = app.Services.GetRequiredService<ResourceLoggerService>();
+        var lines = new List<string>();
+        foreach (var name in RunnableResources(app))
+        {
+            app.ResourceNotifications.TryGetCurrentState(name, out var state);
+            var snapshot = state?.Snapshot;
+            lines.Add($"  {name}: {snapshot?.State?.Text ?? "no state"}, {snapshot?.HealthStatus?.ToString() ?? "no health"}");
+            if (snapshot?.HealthStatus is not Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy && state is not null)
+            {
+                var tail = new List<string>();
+                using var read = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                try
+                {
+                    await foreach (var batch in logs.WatchAsync(state.Resource).WithCancellation(read.Token))
+                    {
+                        tail.AddRange(batch.Select(l => l.Content));
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // The replay of what was logged is all there is.
+                }
+
+                lines.AddRange(tail.TakeLast(10).Select(l => $"      {l}"));
+            }
+        }
+
+        return string.Join(Environment.NewLine, lines);
     }
 
     /// <summary>The names of the app's containers and projects.</summary>

@@ -1,3 +1,4 @@
+using Monitoring.AppHost;
 using Monitoring.Tests.Infrastructure;
 
 namespace Monitoring.Tests.Model;
@@ -10,7 +11,7 @@ public class AlertmanagerModelTests
         await using var official = await AppHostModel.BuildAsync();
         await using var local = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local");
 
-        Assert.Equal("docker.io/prom/alertmanager:v0.28.1", AppHostModel.ImageOf(official.Resource<AlertmanagerResource>("alertmanager")));
+        Assert.Equal(PinnedImages.Of("alertmanager").OfficialReference, AppHostModel.ImageOf(official.Resource<AlertmanagerResource>("alertmanager")));
         Assert.Equal(ContainerHost.AlertmanagerImage, AppHostModel.ImageOf(local.Resource<AlertmanagerResource>("alertmanager")));
     }
 

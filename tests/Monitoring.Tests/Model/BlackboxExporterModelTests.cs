@@ -1,3 +1,4 @@
+using Monitoring.AppHost;
 using Monitoring.Tests.Infrastructure;
 
 namespace Monitoring.Tests.Model;
@@ -11,8 +12,8 @@ public class BlackboxExporterModelTests
         await using var local = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local");
         var exporter = official.Resource<BlackboxExporterResource>("blackbox-exporter");
 
-        Assert.Equal("docker.io/prom/blackbox-exporter:v0.27.0", AppHostModel.ImageOf(exporter));
-        Assert.Equal("localhost/monitoring/blackbox-exporter:0.23.0", AppHostModel.ImageOf(local.Resource<BlackboxExporterResource>("blackbox-exporter")));
+        Assert.Equal(PinnedImages.Of("blackbox-exporter").OfficialReference, AppHostModel.ImageOf(exporter));
+        Assert.Equal(ContainerHost.BlackboxExporterImage, AppHostModel.ImageOf(local.Resource<BlackboxExporterResource>("blackbox-exporter")));
         var config = AppHostModel.MountsOf(exporter)["/etc/blackbox_exporter"];
         Assert.True(config.IsReadOnly);
         Assert.True(File.Exists(Path.Combine(config.Source!, "config.yml")));

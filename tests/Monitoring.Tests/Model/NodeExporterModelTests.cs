@@ -1,3 +1,4 @@
+using Monitoring.AppHost;
 using Monitoring.Tests.Infrastructure;
 
 namespace Monitoring.Tests.Model;
@@ -10,7 +11,7 @@ public class NodeExporterModelTests
         await using var official = await AppHostModel.BuildAsync();
         await using var local = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local");
 
-        Assert.Equal("docker.io/prom/node-exporter:v1.9.1", AppHostModel.ImageOf(official.Resource<NodeExporterResource>("node-exporter")));
+        Assert.Equal(PinnedImages.Of("node-exporter").OfficialReference, AppHostModel.ImageOf(official.Resource<NodeExporterResource>("node-exporter")));
         Assert.Equal(ContainerHost.NodeExporterImage, AppHostModel.ImageOf(local.Resource<NodeExporterResource>("node-exporter")));
     }
 

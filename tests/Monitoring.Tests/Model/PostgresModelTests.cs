@@ -1,3 +1,4 @@
+using Monitoring.AppHost;
 using Monitoring.Tests.Infrastructure;
 
 namespace Monitoring.Tests.Model;
@@ -11,11 +12,37 @@ public class PostgresModelTests
         await using var local = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local");
         var postgres = official.Resource<PostgresServerResource>("postgres");
 
-        Assert.Equal("docker.io/library/postgres:18.3", AppHostModel.ImageOf(postgres));
-        Assert.Equal("localhost/monitoring/postgres:15", AppHostModel.ImageOf(local.Resource<PostgresServerResource>("postgres")));
+        Assert.Equal(PinnedImages.Of("postgres").OfficialReference, AppHostModel.ImageOf(postgres));
+        Assert.Equal(ContainerHost.PostgresImage, AppHostModel.ImageOf(local.Resource<PostgresServerResource>("postgres")));
         Assert.Equal(ContainerMountType.Volume, AppHostModel.MountsOf(postgres)["/var/lib/postgresql"].Type);
         Assert.Equal(5432, AppHostModel.EndpointOf(postgres, "tcp").TargetPort);
         Assert.NotEmpty(postgres.Annotations.OfType<HealthCheckAnnotation>());
+    }
+
+    [Fact]
+    public async Task Its_data_volume_is_named_for_the_pinned_major_version()
+    {
+        await using var app = await AppHostModel.BuildAsync();
+        var volume = AppHostModel.MountsOf(app.Resource<PostgresServerResource>("postgres"))["/var/lib/postgresql"].Source;
+
+        Assert.EndsWith($"-postgres-data-pg{PinnedImages.Of("postgres").Version.Split('.')[0]}", volume);
+    }
+
+    [Fact]
+    public void Another_major_version_gets_another_volume_so_its_data_never_meets_this_ones()
+    {
+        // A data directory of one major version cannot be opened by another (the official 18 image refuses to start on
+        // older data): a pin moved to a new major must start on a fresh volume, and leave the old one for pg_upgrade.
+        var builder = DistributedApplication.CreateBuilder();
+        var password = builder.AddParameter("pw", secret: true);
+        var seventeen = builder.AddPostgres("pg", password: password).WithImageTag("17.6").WithDataVolumePerMajorVersion();
+        var eighteen = builder.AddPostgres("pg2", password: password).WithImageTag("18.6").WithDataVolumePerMajorVersion();
+
+        static string? VolumeOf(IResource postgres) => AppHostModel.MountsOf(postgres).Values.Single(m => m.Type == ContainerMountType.Volume).Source;
+        var (a, b) = (VolumeOf(seventeen.Resource), VolumeOf(eighteen.Resource));
+        Assert.EndsWith("-pg17", a);
+        Assert.EndsWith("-pg18", b);
+        Assert.Throws<InvalidOperationException>(() => builder.AddPostgres("pg3", password: password).WithImageTag("latest").WithDataVolumePerMajorVersion());
     }
 
     [Fact]
@@ -35,7 +62,7 @@ public class PostgresModelTests
         var exporter = app.Resource<PostgresExporterResource>("postgres-exporter");
         var postgres = app.Resource<PostgresServerResource>("postgres");
 
-        Assert.Equal("quay.io/prometheuscommunity/postgres-exporter:v0.17.1", AppHostModel.ImageOf(exporter));
+        Assert.Equal(PinnedImages.Of("postgres-exporter").OfficialReference, AppHostModel.ImageOf(exporter));
         Assert.Equal(["postgres"], AppHostModel.WaitsFor(exporter));
         Assert.Equal(9187, AppHostModel.EndpointOf(exporter).TargetPort);
         var environment = await app.EnvironmentOfAsync(exporter);

@@ -11,7 +11,7 @@ public class PrometheusModelTests
         await using var app = await AppHostModel.BuildAsync();
         var image = AppHostModel.ImageOf(app.Resource<PrometheusResource>("prometheus"));
 
-        Assert.Equal("docker.io/prom/prometheus:v3.5.0", image);
+        Assert.Equal(PinnedImages.Of("prometheus").OfficialReference, image);
     }
 
     [Fact]
