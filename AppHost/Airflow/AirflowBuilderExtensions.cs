@@ -13,13 +13,16 @@ public static class AirflowBuilderExtensions
     private const int SchedulerHealthPort = 8974;
 
     /// <summary>
-    /// The init container's script: migrate the metadata database, then create the admin user, or, when it exists,
-    /// set its password to the parameter's current value (so a changed password takes effect on the next start).
+    /// The init container's script: migrate the metadata database, create the admin user, then set its password to the
+    /// parameter's current value, every time, so a changed password takes effect on the next start. The reset cannot be
+    /// the fallback of a failed create: <c>airflow users create</c> prints that the user already exists and exits 0
+    /// (providers/fab auth_manager/cli_commands/user_command.py, users_create: <c>print(f"{username} already exist in the
+    /// db")</c> then <c>return</c>).
     /// </summary>
     internal const string InitScript =
         "airflow db migrate && " +
-        "(airflow users create --username admin --password \"$AIRFLOW_ADMIN_PASSWORD\" --firstname Admin --lastname User --role Admin --email admin@localhost " +
-        "|| airflow users reset-password --username admin --password \"$AIRFLOW_ADMIN_PASSWORD\")";
+        "airflow users create --username admin --password \"$AIRFLOW_ADMIN_PASSWORD\" --firstname Admin --lastname User --role Admin --email admin@localhost && " +
+        "airflow users reset-password --username admin --password \"$AIRFLOW_ADMIN_PASSWORD\"";
 
     /// <summary>
     /// Adds Airflow as five containers of the official image: <c>{name}-init</c> (one-shot migration and admin user), then,
@@ -60,6 +63,9 @@ public static class AirflowBuilderExtensions
             .WithEnvironment("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", connection)
             .WithEnvironment("AIRFLOW__CORE__EXECUTOR", "LocalExecutor")
             .WithEnvironment("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+            // New DAGs run at once: Airflow's default pauses them ([core] dags_are_paused_at_creation = True,
+            // config_templates/config.yml, 3.1.3), and a paused DAG's runs never start. The stack's DAGs also say so.
+            .WithEnvironment("AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION", "False")
             .WithEnvironment("AIRFLOW__CORE__AUTH_MANAGER", "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager")
             .WithEnvironment("AIRFLOW__API_AUTH__JWT_SECRET", jwtSecret)
             .WithEnvironment("AIRFLOW__CORE__EXECUTION_API_SERVER_URL", ReferenceExpression.Create($"http://{name}.dev.internal:{AirflowResource.ApiServerPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}/execution/"))

@@ -8,6 +8,9 @@ public static class ProbesBuilderExtensions
     /// <summary>The path of Probes' Alertmanager webhook.</summary>
     public const string WebhookPath = "/alertmanager/webhook";
 
+    /// <summary>The label of every series (and alert) that comes from Probes' synthetic stand-ins.</summary>
+    public const string SyntheticLabel = "synthetic";
+
     private const int ContainerHttpPort = 8080;
 
     /// <summary>The Probes fault scenarios, each a command in the dashboard (kept equal to Probes' ScenarioCatalog by a test).</summary>
@@ -15,7 +18,7 @@ public static class ProbesBuilderExtensions
     [
         "error-burst", "latency-spike", "endpoint-down", "endpoint-slow",
         "kafka-lag", "kafka-broker-down", "kafka-under-replicated", "kafka-offline-partitions",
-        "airflow-scheduler-stopped", "airflow-dag-failures", "airflow-task-failures", "airflow-import-errors", "airflow-pool-starving",
+        "airflow-scheduler-stopped", "airflow-dag-failures", "airflow-import-errors", "airflow-pool-starving",
     ];
 
     /// <summary>
@@ -60,9 +63,11 @@ public static class ProbesBuilderExtensions
     }
 
     /// <summary>
-    /// Has Probes serve synthetic series shaped like a system's real exporter (<c>/synthetic/{system}/metrics</c>,
-    /// every series labelled <c>synthetic="true"</c>) and Prometheus scrape them under that exporter's job, so the
-    /// system's dashboard and alerts work where it cannot run. Call it only when the real exporter is not in the graph.
+    /// Has Probes serve synthetic series shaped like a system's real exporter (<c>/synthetic/{system}/metrics</c>) and
+    /// Prometheus scrape them under that exporter's job, so the system's dashboard and alerts work where it cannot run.
+    /// The target is labelled <c>synthetic="true"</c>: every series of it carries the label, <c>up</c> included, and
+    /// the rules keep it in their aggregations, so an alert it fires says so in its notification. Call it only when
+    /// the real exporter is not in the graph.
     /// </summary>
     /// <param name="probes">The Probes resource builder.</param>
     /// <param name="system">The system: <c>airflow</c> or <c>kafka</c>.</param>
@@ -81,7 +86,7 @@ public static class ProbesBuilderExtensions
 
         var setting = $"Probes__Synthetic__{char.ToUpperInvariant(system[0])}{system[1..]}";
         probes.WithAnnotation(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables[setting] = "true"));
-        prometheus.WithScrapeTarget(job, probes, metricsPath: $"/synthetic/{system}/metrics");
+        prometheus.WithScrapeTarget(job, probes, metricsPath: $"/synthetic/{system}/metrics", labels: new Dictionary<string, string> { [SyntheticLabel] = "true" });
         return probes;
     }
 

@@ -166,13 +166,15 @@ public static class PrometheusBuilderExtensions
     /// <param name="target">The scraped resource.</param>
     /// <param name="endpointName">The scraped endpoint of the target.</param>
     /// <param name="metricsPath">The path of the metrics.</param>
+    /// <param name="labels">Labels Prometheus puts on every series of the target, <c>up</c> included.</param>
     /// <returns>The resource builder.</returns>
     public static IResourceBuilder<PrometheusResource> WithScrapeTarget<T>(
         this IResourceBuilder<PrometheusResource> builder,
         string job,
         IResourceBuilder<T> target,
         string endpointName = "http",
-        string metricsPath = "/metrics")
+        string metricsPath = "/metrics",
+        IReadOnlyDictionary<string, string>? labels = null)
         where T : IResourceWithEndpoints
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -180,7 +182,7 @@ public static class PrometheusBuilderExtensions
         ArgumentNullException.ThrowIfNull(target);
 
         var endpoint = ContainerNetworkReference.Reference(builder, target, endpointName, $"SCRAPE_TARGET_{job}_{target.Resource.Name}");
-        return builder.WithAnnotation(new ScrapeTargetAnnotation(job, endpoint, metricsPath));
+        return builder.WithAnnotation(new ScrapeTargetAnnotation(job, endpoint, metricsPath, labels));
     }
 
     /// <summary>The full path of the checked-in configuration file.</summary>

@@ -18,23 +18,20 @@ public static class ScenarioCatalog
     /// <summary>The Kafka workload's consumer (or the synthetic group) stops reading: fires <c>KafkaConsumerGroupLag</c>.</summary>
     public const string KafkaLag = "kafka-lag";
 
-    /// <summary>The synthetic Kafka reports no broker: fires <c>KafkaBrokerDown</c>.</summary>
+    /// <summary>The synthetic Kafka's broker is gone: its scrapes hang, as kafka-exporter's do; fires <c>KafkaBrokerDown</c>.</summary>
     public const string KafkaBrokerDown = "kafka-broker-down";
 
     /// <summary>A synthetic partition loses an in-sync replica: fires <c>KafkaUnderReplicatedPartitions</c>.</summary>
     public const string KafkaUnderReplicated = "kafka-under-replicated";
 
-    /// <summary>A synthetic partition has no leader: fires <c>KafkaOfflinePartitions</c>.</summary>
+    /// <summary>A synthetic partition has no leader: its leader series disappears, as kafka-exporter's does; fires <c>KafkaOfflinePartitions</c>.</summary>
     public const string KafkaOfflinePartitions = "kafka-offline-partitions";
 
     /// <summary>The synthetic scheduler stops its heartbeat: fires <c>AirflowSchedulerHeartbeatMissing</c>.</summary>
     public const string AirflowSchedulerStopped = "airflow-scheduler-stopped";
 
-    /// <summary>Synthetic DAG runs fail: fires <c>AirflowDagRunFailures</c>.</summary>
+    /// <summary>Runs of the synthetic DAG <c>monitoring_fail_on_demand</c> fail: fires <c>AirflowDagRunFailures</c> and <c>AirflowDagRunFailureRatio</c>.</summary>
     public const string AirflowDagFailures = "airflow-dag-failures";
-
-    /// <summary>Most synthetic task instances fail: fires <c>AirflowTaskFailureRatio</c>.</summary>
-    public const string AirflowTaskFailures = "airflow-task-failures";
 
     /// <summary>Synthetic DAG files fail to import: fires <c>AirflowDagImportErrors</c>.</summary>
     public const string AirflowImportErrors = "airflow-import-errors";
@@ -57,12 +54,14 @@ public static class ScenarioCatalog
             [Duration, new("delaySeconds", 0.1, 30, 2, "How late /status answers, in seconds.")]),
         new(KafkaLag, "The consumer group stops reading (the Kafka workload's, or the synthetic one's), so its lag grows.",
             [Duration], ScenarioSource.Kafka),
-        new(KafkaBrokerDown, "The synthetic Kafka reports no broker.", [Duration], ScenarioSource.SyntheticKafka),
+        new(KafkaBrokerDown, "The synthetic Kafka's broker is gone: scrapes of its series hang until the fault ends, as kafka-exporter's do while it retries.",
+            [Duration], ScenarioSource.SyntheticKafka),
         new(KafkaUnderReplicated, "A synthetic partition has fewer in-sync replicas than replicas.", [Duration], ScenarioSource.SyntheticKafka),
-        new(KafkaOfflinePartitions, "A synthetic partition has no leader.", [Duration], ScenarioSource.SyntheticKafka),
+        new(KafkaOfflinePartitions, "A synthetic partition has no leader: its leader and offset series disappear, and each scrape takes longer, as kafka-exporter's does.",
+            [Duration, new("scrapeDelaySeconds", 0, 60, 5.3, "How much longer each scrape takes (kafka-exporter retries the partition's metadata: 7 refreshes of 3 x 250 ms).")],
+            ScenarioSource.SyntheticKafka),
         new(AirflowSchedulerStopped, "The synthetic Airflow scheduler sends no heartbeat.", [Duration], ScenarioSource.SyntheticAirflow),
-        new(AirflowDagFailures, "Runs of the synthetic DAG 'monitoring_fail_on_demand' fail.", [Duration], ScenarioSource.SyntheticAirflow),
-        new(AirflowTaskFailures, "Most synthetic task instances fail.", [Duration], ScenarioSource.SyntheticAirflow),
+        new(AirflowDagFailures, "Runs of the synthetic DAG 'monitoring_fail_on_demand' fail, one every 10 s.", [Duration], ScenarioSource.SyntheticAirflow),
         new(AirflowImportErrors, "Synthetic DAG files fail to import.",
             [Duration, new("errors", 1, 100, 1, "How many DAG files fail.")], ScenarioSource.SyntheticAirflow),
         new(AirflowPoolStarving, "Synthetic tasks wait for slots of 'default_pool'.",

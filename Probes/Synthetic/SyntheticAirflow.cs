@@ -3,10 +3,14 @@ using System.Diagnostics.Metrics;
 namespace Monitoring.Probes.Synthetic;
 
 /// <summary>
-/// Airflow-shaped series for machines where Airflow cannot run: exactly the names and labels statsd-exporter makes of
-/// Airflow's StatsD metrics with <c>provisioning/statsd/mappings.yml</c>, plus <c>synthetic="true"</c> on every
-/// series. A healthy Airflow by default (the DAG <c>monitoring_heartbeat</c> succeeding every 10 s); the <c>airflow-*</c> scenarios
-/// break it. Served at <see cref="MetricsPath"/>, scraped as job <c>airflow</c> only while the real Airflow is off.
+/// Airflow-shaped series for machines where Airflow cannot run: exactly the names and labels statsd-exporter v0.28.0
+/// makes, with <c>provisioning/statsd/mappings.yml</c>, of what Airflow 3.1.3 sends (the mapping cites where it sends
+/// each metric), and only that: no task failure count, which 3.1.3's task runner does not send. As in
+/// statsd-exporter, a series appears at its first observation (pkg/exporter/exporter.go:167-176): a DAG's first failed
+/// run makes its failed series appear at count 1, never at 0 first. A healthy Airflow by default (the scheduled DAG
+/// <c>monitoring_heartbeat</c> succeeding every 10 s); the <c>airflow-*</c> scenarios break it. Served at
+/// <see cref="MetricsPath"/>, scraped as job <c>airflow</c> only while the real Airflow is off; the AppHost marks that
+/// target <c>synthetic="true"</c>, so every series and alert of it says it is not real.
 /// </summary>
 public sealed class SyntheticAirflow : IDisposable
 {
@@ -28,8 +32,6 @@ public sealed class SyntheticAirflow : IDisposable
     private readonly Counter<long> _triggererHeartbeat;
     private readonly Counter<long> _dagProcessorHeartbeat;
     private readonly Counter<long> _taskSuccesses;
-    private readonly Counter<long> _taskFailures;
-    private readonly Counter<long> _taskFinished;
     private readonly Histogram<double> _dagRunDuration;
     private readonly Histogram<double> _schedulingDelay;
     private readonly Histogram<double> _taskDuration;
@@ -45,8 +47,6 @@ public sealed class SyntheticAirflow : IDisposable
         _triggererHeartbeat = _meter.CreateCounter<long>("airflow_triggerer_heartbeat", description: "Triggerer heartbeats.");
         _dagProcessorHeartbeat = _meter.CreateCounter<long>("airflow_dag_processor_heartbeat", description: "DAG processor heartbeats.");
         _taskSuccesses = _meter.CreateCounter<long>("airflow_ti_successes", description: "Task instances that succeeded.");
-        _taskFailures = _meter.CreateCounter<long>("airflow_ti_failures", description: "Task instances that failed.");
-        _taskFinished = _meter.CreateCounter<long>("airflow_ti_finish", description: "Task instances finished, by DAG, task and state.");
         _dagRunDuration = _meter.CreateHistogram("airflow_dagrun_duration_seconds", description: "DAG run duration, by state and DAG.", advice: buckets);
         _schedulingDelay = _meter.CreateHistogram("airflow_dagrun_first_task_scheduling_delay_seconds", description: "Delay before a run's first task.", advice: buckets);
         _taskDuration = _meter.CreateHistogram("airflow_task_duration_seconds", description: "Task duration, by DAG and task.", advice: buckets);
@@ -61,9 +61,6 @@ public sealed class SyntheticAirflow : IDisposable
         Gauge("airflow_executor_open_slots", "Open executor slots.", () => Starving is null ? 30 : 0);
         Gauge("airflow_executor_queued_tasks", "Tasks queued in the executor.", () => Starving ?? 0);
         Gauge("airflow_executor_running_tasks", "Tasks running in the executor.", () => Starving is null ? 2 : 32);
-
-        // Present from the start, as a quiet Airflow's would be after its first failure: the failure ratio is 0, not absent.
-        _taskFailures.Add(0, Synthetic);
     }
 
     private double? Starving => _scenarios.ParameterOf(ScenarioCatalog.AirflowPoolStarving, "tasks");
@@ -74,48 +71,44 @@ public sealed class SyntheticAirflow : IDisposable
         var ticks = Interlocked.Increment(ref _ticks);
         if (!_scenarios.IsActive(ScenarioCatalog.AirflowSchedulerStopped))
         {
-            _schedulerHeartbeat.Add(1, Synthetic);
+            _schedulerHeartbeat.Add(1);
         }
 
-        _triggererHeartbeat.Add(1, Synthetic);
-        _dagProcessorHeartbeat.Add(1, Synthetic);
-
-        if (_scenarios.IsActive(ScenarioCatalog.AirflowTaskFailures))
-        {
-            FinishTask("monitoring_heartbeat", "beat", success: false, count: 2);
-        }
+        _triggererHeartbeat.Add(1);
+        _dagProcessorHeartbeat.Add(1);
 
         if (ticks % DagRunEverySeconds != 1)
         {
             return;
         }
 
-        RunDag("monitoring_heartbeat", "beat", success: true);
+        RunDag("monitoring_heartbeat", "beat", success: true, scheduled: true);
         if (_scenarios.IsActive(ScenarioCatalog.AirflowDagFailures))
         {
-            RunDag("monitoring_fail_on_demand", "fail", success: false);
+            RunDag("monitoring_fail_on_demand", "fail", success: false, scheduled: false);
         }
     }
 
-    private void RunDag(string dagId, string taskId, bool success)
+    private void RunDag(string dagId, string taskId, bool success, bool scheduled)
     {
-        _schedulingDelay.Record(0.2, Synthetic, new("dag_id", dagId));
-        FinishTask(dagId, taskId, success, count: 1);
-        _dagRunDuration.Record(success ? 2.5 : 1.0, Synthetic, new("state", success ? "success" : "failed"), new("dag_id", dagId));
-    }
+        // The delay before the first task is sent for scheduled runs only (dagrun.py, _emit_true_scheduling_delay_stats_for_finished_state).
+        if (scheduled)
+        {
+            _schedulingDelay.Record(0.2, new KeyValuePair<string, object?>("dag_id", dagId));
+        }
 
-    private void FinishTask(string dagId, string taskId, bool success, int count)
-    {
-        (success ? _taskSuccesses : _taskFailures).Add(count, Synthetic);
-        _taskFinished.Add(count, Synthetic, new("dag_id", dagId), new("task_id", taskId), new("state", success ? "success" : "failed"));
-        _taskDuration.Record(success ? 2.0 : 0.5, Synthetic, new("dag_id", dagId), new("task_id", taskId));
+        // The task runner times every finished task (task_runner.py, finalize) and counts only the successes.
+        if (success)
+        {
+            _taskSuccesses.Add(1);
+        }
+
+        _taskDuration.Record(success ? 2.0 : 0.5, new("dag_id", dagId), new("task_id", taskId));
+        _dagRunDuration.Record(success ? 2.5 : 1.0, new("state", success ? "success" : "failed"), new("dag_id", dagId));
     }
 
     private void Gauge(string name, string description, Func<double> value, params (string Key, string Value)[] labels) =>
-        _meter.CreateObservableGauge(name, () => new Measurement<double>(value(), [Synthetic, .. labels.Select(l => new KeyValuePair<string, object?>(l.Key, l.Value))]), description: description);
-
-    /// <summary>The label that marks every synthetic series.</summary>
-    internal static readonly KeyValuePair<string, object?> Synthetic = new("synthetic", "true");
+        _meter.CreateObservableGauge(name, () => new Measurement<double>(value(), [.. labels.Select(l => new KeyValuePair<string, object?>(l.Key, l.Value))]), description: description);
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();

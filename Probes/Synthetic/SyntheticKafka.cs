@@ -4,11 +4,13 @@ using Monitoring.Probes.Kafka;
 namespace Monitoring.Probes.Synthetic;
 
 /// <summary>
-/// Kafka-shaped series for machines where Kafka cannot run: exactly the names and labels kafka-exporter produces
-/// (<c>provisioning/kafka/kafka-exporter-metrics.txt</c>), plus <c>synthetic="true"</c> on every series. A healthy
-/// single broker with the workload's topic (3 partitions, replication factor 1) and consumer group by default; the
-/// <c>kafka-*</c> scenarios break it. Served at <see cref="MetricsPath"/>, scraped as job <c>kafka</c> only while the
-/// real kafka-exporter is off.
+/// Kafka-shaped series for machines where Kafka cannot run: exactly the names and labels kafka-exporter v1.9.0
+/// produces (<c>provisioning/kafka/kafka-exporter-metrics.txt</c>), and in each fault what it produces then - series
+/// that disappear, a scrape that does not end - read from its source (danielqsj/kafka_exporter kafka_exporter.go at
+/// v1.9.0, IBM/sarama v1.45.0 beneath it). A healthy single broker with the workload's topic (3 partitions,
+/// replication factor 1) and consumer group by default; the <c>kafka-*</c> scenarios break it. Served at
+/// <see cref="MetricsPath"/>, scraped as job <c>kafka</c> only while the real kafka-exporter is off; the AppHost marks
+/// that target <c>synthetic="true"</c>, so every series and alert of it says it is not real.
 /// </summary>
 public sealed class SyntheticKafka : IDisposable
 {
@@ -18,9 +20,13 @@ public sealed class SyntheticKafka : IDisposable
     /// <summary>Where the series are served.</summary>
     public const string MetricsPath = "/synthetic/kafka/metrics";
 
+    /// <summary>The partition the <c>kafka-offline-partitions</c> scenario takes offline.</summary>
+    public const int OfflinePartition = 0;
+
     private const int Partitions = 3;
     private const int BrokerId = 1;
     private const long ProducedPerSecond = 20;
+    private static readonly TimeSpan s_brokerDownPoll = TimeSpan.FromMilliseconds(250);
 
     private readonly Meter _meter = new(MeterName);
     private readonly ScenarioRunner _scenarios;
@@ -33,22 +39,31 @@ public sealed class SyntheticKafka : IDisposable
     public SyntheticKafka(ScenarioRunner scenarios)
     {
         _scenarios = scenarios;
-        Gauge("kafka_brokers", "Number of Brokers in the Kafka Cluster.", () => [(Active(ScenarioCatalog.KafkaBrokerDown) ? 0 : 1, [])]);
+        // kafka_exporter.go:391: len(client.Brokers()), sarama's cached broker list.
+        Gauge("kafka_brokers", "Number of Brokers in the Kafka Cluster.", () => [(1, [])]);
+        // :434-436: client.Partitions() counts partitions with or without a leader.
         Gauge("kafka_topic_partitions", "Number of partitions for this Topic", () => [(Partitions, Topic)]);
-        PerPartition("kafka_topic_partition_current_offset", "Current Offset of a Broker at Topic/Partition", p => Snapshot().Produced[p]);
-        PerPartition("kafka_topic_partition_oldest_offset", "Oldest Offset of a Broker at Topic/Partition", _ => 0);
-        PerPartition("kafka_topic_partition_leader", "Leader Broker ID of this Topic/Partition",
-            p => p == 0 && Active(ScenarioCatalog.KafkaOfflinePartitions) ? -1 : BrokerId);
-        PerPartition("kafka_topic_partition_leader_is_preferred", "1 if Topic/Partition is using the Preferred Broker", _ => 1);
+        // :440-469: the leader, and the offsets (client.GetOffset asks the leader first), only where sarama finds a
+        // leader; for a partition without one it returns ErrLeaderNotAvailable (client.go cachedLeader) and the
+        // series are not emitted.
+        PerLedPartition("kafka_topic_partition_current_offset", "Current Offset of a Broker at Topic/Partition", p => Snapshot().Produced[p]);
+        PerLedPartition("kafka_topic_partition_oldest_offset", "Oldest Offset of a Broker at Topic/Partition", _ => 0);
+        PerLedPartition("kafka_topic_partition_leader", "Leader Broker ID of this Topic/Partition", _ => BrokerId);
+        // :489-497: emitted for every partition; 0 where the partition has no leader.
+        PerPartition("kafka_topic_partition_leader_is_preferred", "1 if Topic/Partition is using the Preferred Broker", p => Offline(p) ? 0 : 1);
+        // :471-487: from cached metadata, for every partition.
         PerPartition("kafka_topic_partition_replicas", "Number of Replicas for this Topic/Partition", p => UnderReplicated(p) ? 2 : 1);
         PerPartition("kafka_topic_partition_in_sync_replica", "Number of In-Sync Replicas for this Topic/Partition", _ => 1);
+        // :499-507: emitted for every partition.
         PerPartition("kafka_topic_partition_under_replicated_partition", "1 if Topic/Partition is under Replicated", p => UnderReplicated(p) ? 1 : 0);
-        PerPartition("kafka_consumergroup_current_offset", "Current Offset of a ConsumerGroup at Topic/Partition", p => Snapshot().Consumed[p], group: true);
-        PerPartition("kafka_consumergroup_lag", "Current Approximate Lag of a ConsumerGroup at Topic/Partition", p => Lag(Snapshot(), p), group: true);
+        // :599-688: the group's offsets and lag for the partitions whose newest offset was found (none without a
+        // leader), and their sums over those partitions.
+        PerLedPartition("kafka_consumergroup_current_offset", "Current Offset of a ConsumerGroup at Topic/Partition", p => Snapshot().Consumed[p], group: true);
+        PerLedPartition("kafka_consumergroup_lag", "Current Approximate Lag of a ConsumerGroup at Topic/Partition", p => Lag(Snapshot(), p), group: true);
         Gauge("kafka_consumergroup_current_offset_sum", "Current Offset of a ConsumerGroup at Topic for all partitions",
-            () => [(Snapshot().Consumed.Sum(), [.. Group, .. Topic])]);
+            () => { var s = Snapshot(); return [(Led().Sum(p => s.Consumed[p]), [.. Group, .. Topic])]; });
         Gauge("kafka_consumergroup_lag_sum", "Current Approximate Lag of a ConsumerGroup at Topic for all partitions",
-            () => { var s = Snapshot(); return [(Enumerable.Range(0, Partitions).Sum(p => Lag(s, p)), [.. Group, .. Topic])]; });
+            () => { var s = Snapshot(); return [(Led().Sum(p => Lag(s, p)), [.. Group, .. Topic])]; });
         Gauge("kafka_consumergroup_members", "Amount of members in a consumer group", () => [(1, Group)]);
     }
 
@@ -59,7 +74,7 @@ public sealed class SyntheticKafka : IDisposable
     /// <summary>Advances the synthetic Kafka by one second: the producer writes, the group reads unless it lags.</summary>
     public void Tick()
     {
-        var lagging = Active(ScenarioCatalog.KafkaLag);
+        var lagging = _scenarios.IsActive(ScenarioCatalog.KafkaLag);
         lock (_lock)
         {
             for (var p = 0; p < Partitions; p++)
@@ -74,9 +89,35 @@ public sealed class SyntheticKafka : IDisposable
         }
     }
 
-    private bool Active(string scenario) => _scenarios.IsActive(scenario);
+    /// <summary>
+    /// Holds a scrape as kafka-exporter v1.9.0 does in a fault, before its series are collected. With the broker gone
+    /// the scrape does not end: the exporter has no scrape timeout (promhttp.Handler(), kafka_exporter.go:956) and each
+    /// of its per-partition calls waits on sarama's metadata retries (3 x 250 ms per refresh, client.go
+    /// tryRefreshMetadata, v1.45.0) against an unreachable broker, for minutes: the scrape is held until the fault ends
+    /// or the scraper gives up. A partition without a leader costs its collection 7 metadata refreshes (one for
+    /// Leader, three for each GetOffset), about 5.3 s; the <c>kafka-offline-partitions</c> scenario's
+    /// <c>scrapeDelaySeconds</c> says how long.
+    /// </summary>
+    /// <param name="cancellationToken">The scrape's abort.</param>
+    /// <returns>A task that completes when the scrape may be answered.</returns>
+    public async Task HoldScrapeAsync(CancellationToken cancellationToken)
+    {
+        while (_scenarios.IsActive(ScenarioCatalog.KafkaBrokerDown))
+        {
+            await Task.Delay(s_brokerDownPoll, cancellationToken).ConfigureAwait(false);
+        }
 
-    private bool UnderReplicated(int partition) => partition == 1 && Active(ScenarioCatalog.KafkaUnderReplicated);
+        if (_scenarios.ParameterOf(ScenarioCatalog.KafkaOfflinePartitions, "scrapeDelaySeconds") is { } delay)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(delay), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool Offline(int partition) => partition == OfflinePartition && _scenarios.IsActive(ScenarioCatalog.KafkaOfflinePartitions);
+
+    private IEnumerable<int> Led() => Enumerable.Range(0, Partitions).Where(p => !Offline(p));
+
+    private bool UnderReplicated(int partition) => partition == 1 && _scenarios.IsActive(ScenarioCatalog.KafkaUnderReplicated);
 
     private static long Lag((long[] Produced, long[] Consumed) state, int partition) => state.Produced[partition] - state.Consumed[partition];
 
@@ -89,12 +130,17 @@ public sealed class SyntheticKafka : IDisposable
     }
 
     private void PerPartition(string name, string description, Func<int, long> value, bool group = false) =>
-        Gauge(name, description, () => Enumerable.Range(0, Partitions)
-            .Select(p => (value(p), (group ? Group : []).Concat(Topic).Append(("partition", p.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray())));
+        Gauge(name, description, () => Enumerable.Range(0, Partitions).Select(p => Point(p, value, group)));
+
+    private void PerLedPartition(string name, string description, Func<int, long> value, bool group = false) =>
+        Gauge(name, description, () => Led().Select(p => Point(p, value, group)));
+
+    private static (long, (string, string)[]) Point(int partition, Func<int, long> value, bool group) =>
+        (value(partition), (group ? Group : []).Concat(Topic).Append(("partition", partition.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray());
 
     private void Gauge(string name, string description, Func<IEnumerable<(long Value, (string Key, string Value)[] Labels)>> values) =>
         _meter.CreateObservableGauge(name, () => values().Select(v => new Measurement<long>(
-            v.Value, [SyntheticAirflow.Synthetic, .. v.Labels.Select(l => new KeyValuePair<string, object?>(l.Key, l.Value))])), description: description);
+            v.Value, [.. v.Labels.Select(l => new KeyValuePair<string, object?>(l.Key, l.Value))])), description: description);
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();

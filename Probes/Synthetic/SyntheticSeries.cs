@@ -49,18 +49,24 @@ public static class SyntheticSeries
         var options = app.Services.GetRequiredService<IOptions<SyntheticSeriesOptions>>().Value;
         if (options.Airflow)
         {
-            Map(app, SyntheticAirflow.MeterName, SyntheticAirflow.MetricsPath);
+            Map(app, SyntheticAirflow.MeterName, SyntheticAirflow.MetricsPath, hold: null);
         }
 
         if (options.Kafka)
         {
-            Map(app, SyntheticKafka.MeterName, SyntheticKafka.MetricsPath);
+            var kafka = app.Services.GetRequiredService<SyntheticKafka>();
+            Map(app, SyntheticKafka.MeterName, SyntheticKafka.MetricsPath, hold: kafka.HoldScrapeAsync);
         }
 
         return app;
     }
 
-    private static void Map(WebApplication app, string meterName, string path)
+    /// <summary>Maps one synthetic system's Prometheus endpoint, on a meter provider of its own.</summary>
+    /// <param name="app">The application.</param>
+    /// <param name="meterName">The system's meter.</param>
+    /// <param name="path">Where its series are served.</param>
+    /// <param name="hold">What a scrape waits for before it is answered, as the real exporter's would; none when <see langword="null"/>.</param>
+    private static void Map(WebApplication app, string meterName, string path, Func<CancellationToken, Task>? hold)
     {
         var provider = Sdk.CreateMeterProviderBuilder()
             .AddMeter(meterName)
@@ -68,7 +74,20 @@ public static class SyntheticSeries
             .AddPrometheusExporter(o => (o.ScopeInfoEnabled, o.TargetInfoEnabled) = (false, false))
             .Build();
         app.Lifetime.ApplicationStopped.Register(provider.Dispose);
-        app.MapPrometheusScrapingEndpoint(path, provider, configureBranchedPipeline: null, optionsName: null);
+        app.MapPrometheusScrapingEndpoint(path, provider, configureBranchedPipeline: hold is null ? null : branch => branch.Use(async (context, next) =>
+        {
+            try
+            {
+                await hold(context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The scraper gave up, as Prometheus does at its scrape timeout.
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        }), optionsName: null);
     }
 
     /// <summary>Advances the synthetic systems once a second.</summary>

@@ -50,14 +50,14 @@ public class FaultEndToEndTests
 
         // Alertmanager stops first, so every fault below happens while it is away and no alert of it can have been
         // delivered before.
-        await RunAsync(commands, "alertmanager", KnownResourceCommands.StopCommand);
+        await app.RunCommandAsync("alertmanager", KnownResourceCommands.StopCommand, Ct);
 
         // Faults: an exporter and the database stop; Probes starts failing; a user's own scrape target refuses
         // connections (Prometheus' own port 1; file_sd picks the file up by itself); a rule that fails at every
         // evaluation (many-to-many matching) is loaded; then an edit breaks alerts.yml and the reload is refused.
         foreach (var name in new[] { "node-exporter", "postgres" })
         {
-            await RunAsync(commands, name, KnownResourceCommands.StopCommand);
+            await app.RunCommandAsync(name, KnownResourceCommands.StopCommand, Ct);
         }
 
         await probes.PostAsync("/scenarios/error-burst", new StringContent("""{"durationSeconds": 900, "errorRatio": 1}""", Encoding.UTF8, "application/json"), Ct);
@@ -91,7 +91,7 @@ public class FaultEndToEndTests
 
         // ... and delivers them once it is back (every one arrives after its return), whose silence survived the restart.
         var returned = DateTimeOffset.UtcNow;
-        await RunAsync(commands, "alertmanager", KnownResourceCommands.StartCommand);
+        await app.RunCommandAsync("alertmanager", KnownResourceCommands.StartCommand, Ct);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("alertmanager", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
         var silence = await alertmanager.GetFromJsonAsync<JsonElement>($"/api/v2/silence/{silenceId}", Ct);
         Assert.Equal("active", silence.GetProperty("status").GetProperty("state").GetString());
@@ -105,7 +105,7 @@ public class FaultEndToEndTests
         // The exporter and the database come back: the resolutions are delivered, and the row survived.
         foreach (var name in new[] { "node-exporter", "postgres" })
         {
-            await RunAsync(commands, name, KnownResourceCommands.StartCommand);
+            await app.RunCommandAsync(name, KnownResourceCommands.StartCommand, Ct);
         }
 
         await Task.WhenAll(
@@ -116,15 +116,15 @@ public class FaultEndToEndTests
         // Prometheus is stopped and started (the orchestrator removes the container and creates a new one on the same
         // volume): it comes back healthy with its retention. That samples survive a graceful stop of the AppHost is
         // proven by PersistenceEndToEndTests.
-        await RunAsync(commands, "prometheus", KnownResourceCommands.StopCommand);
+        await app.RunCommandAsync("prometheus", KnownResourceCommands.StopCommand, Ct);
         await app.ResourceNotifications.WaitForResourceAsync("prometheus", e => e.Snapshot.State?.Text is "Exited" or "Finished", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
-        await RunAsync(commands, "prometheus", KnownResourceCommands.StartCommand);
+        await app.RunCommandAsync("prometheus", KnownResourceCommands.StartCommand, Ct);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("prometheus", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
         var restarted = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
         Assert.Equal("15d", await restarted.FlagAsync("storage.tsdb.retention.time", Ct));
 
         // The Probes service stops: its target goes down and its health turns; nothing else is disturbed.
-        await RunAsync(commands, "probes", KnownResourceCommands.StopCommand);
+        await app.RunCommandAsync("probes", KnownResourceCommands.StopCommand, Ct);
         await Wait.UntilAsync("the probes target down and every other target up", async ct =>
         {
             var targets = await restarted.TargetsAsync(ct);
@@ -163,19 +163,6 @@ public class FaultEndToEndTests
             """;
         var image = ContainerHost.PrometheusImage.Split(':');
         builder.AddContainer(PlainExporter, image[0], image[1]).WithEntrypoint("perl").WithArgs("-e", server);
-    }
-
-    private static async Task RunAsync(ResourceCommandService commands, string resource, string command)
-    {
-        var result = await commands.ExecuteCommandAsync(resource, command, Ct);
-        if (!result.Success)
-        {
-            // On two busy cores the orchestrator's stop of a container that takes long to shut down (Postgres'
-            // checkpoint) can time out; a stop or start is idempotent, so it is asked once more before failing.
-            result = await commands.ExecuteCommandAsync(resource, command, Ct);
-        }
-
-        Assert.True(result.Success, $"{command} {resource}: {result.Message}");
     }
 
     private static async Task<string> CreateSilenceAsync(HttpClient alertmanager)

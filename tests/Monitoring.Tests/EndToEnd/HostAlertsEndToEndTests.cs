@@ -49,7 +49,7 @@ public class HostAlertsEndToEndTests
 
         var since = DateTimeOffset.UtcNow;
         // Filled (as root: the tmpfs belongs to root, whatever mode is asked for) in steps Prometheus sees one by one, so the trend predict_linear reads is downward, down to 2% left.
-        var container = ContainerId(app, "node-exporter");
+        var container = app.ContainerIdOf("node-exporter");
         var avail = $"node_filesystem_avail_bytes{{job=\"node\", mountpoint=\"{mountpoint}\"}}";
         for (var step = 1; step <= 5; step++)
         {
@@ -74,7 +74,7 @@ public class HostAlertsEndToEndTests
         }
 
         // Alertmanager paused: Prometheus' sends hang until they time out, and the queue fills faster than it drains.
-        var alertmanager = ContainerId(app, "alertmanager");
+        var alertmanager = app.ContainerIdOf("alertmanager");
         since = DateTimeOffset.UtcNow;
         Assert.Equal(0, ContainerHost.Run(["pause", alertmanager]).ExitCode);
         try
@@ -90,13 +90,5 @@ public class HostAlertsEndToEndTests
 
         var queue = await Webhook.AlertAsync(probes, "PrometheusNotificationQueueRunningFull", "firing", since, Ct);
         Assert.Equal("prometheus", queue.Label("job"));
-    }
-
-    private static string ContainerId(DistributedApplication app, string resource)
-    {
-        Assert.True(app.ResourceNotifications.TryGetCurrentState(resource, out var state), $"{resource} has no state");
-        var id = state.Snapshot.Properties.FirstOrDefault(p => p.Name == "container.id")?.Value as string;
-        Assert.False(string.IsNullOrEmpty(id), $"{resource} has no container id");
-        return id;
     }
 }

@@ -1,3 +1,4 @@
+using Monitoring.AppHost;
 using Monitoring.Tests.Infrastructure;
 
 namespace Monitoring.Tests.Model;
@@ -12,19 +13,75 @@ public class AirflowModelTests
         await using var app = await AppHostModel.BuildAsync();
         var init = app.Resource<AirflowResource>("airflow-init");
 
-        Assert.Equal("docker.io/apache/airflow:3.1.3", AppHostModel.ImageOf(init));
+        Assert.Equal(PinnedImages.Of("airflow").OfficialReference, AppHostModel.ImageOf(init));
         Assert.Equal(["bash", "-c"], (await app.ArgsOfAsync(init)).Take(2));
         Assert.StartsWith("airflow db migrate && ", (await app.ArgsOfAsync(init))[2]);
         foreach (var name in s_processes)
         {
             var process = app.Resource<AirflowResource>(name);
-            Assert.Equal("docker.io/apache/airflow:3.1.3", AppHostModel.ImageOf(process));
+            Assert.Equal(PinnedImages.Of("airflow").OfficialReference, AppHostModel.ImageOf(process));
             Assert.Contains(process.Annotations.OfType<WaitAnnotation>(), w => w.Resource == init && w.WaitType == WaitType.WaitForCompletion);
             Assert.Single(process.Annotations.OfType<HealthCheckAnnotation>());
         }
 
         Assert.Equal(["api-server"], await app.ArgsOfAsync(app.Resource<AirflowResource>("airflow")));
         Assert.Equal(8974, AppHostModel.EndpointOf(app.Resource<AirflowResource>("airflow-scheduler"), "health").TargetPort);
+    }
+
+    [Fact]
+    public async Task New_dags_are_unpaused_in_every_process_and_in_every_dag_file()
+    {
+        await using var app = await AppHostModel.BuildAsync();
+
+        foreach (var name in s_processes.Append("airflow-init"))
+        {
+            Assert.Equal("False", (await app.EnvironmentOfAsync(app.Resource<AirflowResource>(name)))["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"]);
+        }
+
+        // And each DAG says so itself, so it runs in any Airflow it is dropped into.
+        var dags = Directory.GetFiles(Repo.Path("provisioning", "airflow", "dags"), "*.py");
+        Assert.NotEmpty(dags);
+        Assert.All(dags, dag => Assert.Contains("is_paused_upon_creation=False", File.ReadAllText(dag)));
+    }
+
+    [Fact]
+    public void The_init_script_applies_a_changed_admin_password_on_every_start()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "Runs the init script with bash, as the Airflow container does.");
+        // A stand-in for the airflow CLI that answers as FAB's does (providers/fab auth_manager/cli_commands/
+        // user_command.py): users create reports an existing user and exits 0; users reset-password sets the password.
+        using var bin = new ReadableTempDirectory();
+        var password = Path.Combine(bin.Path, "admin-password");
+        var airflow = bin.Write("airflow", $$"""
+            #!/bin/bash
+            state='{{password}}'
+            pw=""; prev=""
+            for a in "$@"; do [ "$prev" = "--password" ] && pw="$a"; prev="$a"; done
+            case "$1 $2" in
+              "db migrate") exit 0 ;;
+              "users create")
+                if [ -f "$state" ]; then echo "admin already exist in the db"; exit 0; fi
+                printf '%s' "$pw" > "$state"; echo 'User "admin" created with role "Admin"'; exit 0 ;;
+              "users reset-password")
+                [ -f "$state" ] || { echo "user not found" >&2; exit 1; }
+                printf '%s' "$pw" > "$state"; exit 0 ;;
+            esac
+            echo "unexpected: $*" >&2; exit 2
+            """);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(airflow, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        string Start(string adminPassword)
+        {
+            var (exitCode, output) = ContainerHost.Run("bash", ["-c", AirflowBuilderExtensions.InitScript], TimeSpan.FromSeconds(30),
+                ("PATH", $"{bin.Path}:{Environment.GetEnvironmentVariable("PATH")}"), ("AIRFLOW_ADMIN_PASSWORD", adminPassword));
+            Assert.True(exitCode == 0, output);
+            return File.ReadAllText(password);
+        }
+
+        Assert.Equal("first", Start("first"));
+        Assert.Equal("changed", Start("changed"));
     }
 
     [Fact]

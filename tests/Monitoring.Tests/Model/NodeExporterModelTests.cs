@@ -29,6 +29,14 @@ public class NodeExporterModelTests
             var root = AppHostModel.MountsOf(exporter)["/host"];
             Assert.Equal(("/", true), (root.Source, root.IsReadOnly));
             Assert.Contains("--path.rootfs=/host", await app.ArgsOfAsync(exporter));
+            // In the host's PID namespace, PID 1's mount table (which it reads) is the host's, where / is writable.
+            var runtimeArgs = new List<object>();
+            foreach (var callback in exporter.Annotations.OfType<ContainerRuntimeArgsCallbackAnnotation>())
+            {
+                await callback.Callback(new ContainerRuntimeArgsCallbackContext(runtimeArgs));
+            }
+
+            Assert.Contains("--pid=host", runtimeArgs);
         }
     }
 }

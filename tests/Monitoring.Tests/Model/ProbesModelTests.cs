@@ -77,6 +77,9 @@ public class ProbesModelTests
         Assert.Equal("true", environment["Probes__Synthetic__Kafka"]);
         Assert.Contains(targets, t => t is { Job: "airflow", MetricsPath: "/synthetic/airflow/metrics" } && t.Endpoint.Resource.Name == "probes");
         Assert.Contains(targets, t => t is { Job: "kafka", MetricsPath: "/synthetic/kafka/metrics" } && t.Endpoint.Resource.Name == "probes");
+        // The target says what it is: every series of it, up included, and every alert it fires carries the label.
+        Assert.All(targets.Where(t => t.Job is "airflow" or "kafka"), t => Assert.Equal("true", t.Labels.GetValueOrDefault("synthetic")));
+        Assert.All(targets.Where(t => t.Job is not ("airflow" or "kafka")), t => Assert.False(t.Labels.ContainsKey("synthetic")));
     }
 
     [Fact]

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Monitoring.Tests.Infrastructure;
+
+/// <summary>What tests do to a running app's resources.</summary>
+internal static class Resources
+{
+    /// <summary>
+    /// Runs a dashboard command (Stop, Start, ...) and requires it to succeed. On two busy cores the orchestrator's
+    /// stop of a container that takes long to shut down (Postgres' checkpoint) can time out; a stop or start is
+    /// idempotent, so it is asked once more before failing.
+    /// </summary>
+    public static async Task RunCommandAsync(this DistributedApplication app, string resource, string command, CancellationToken cancellationToken)
+    {
+        var commands = app.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(resource, command, cancellationToken);
+        if (!result.Success)
+        {
+            result = await commands.ExecuteCommandAsync(resource, command, cancellationToken);
+        }
+
+        Assert.True(result.Success, $"{command} {resource}: {result.Message}");
+    }
+
+    /// <summary>The id of a resource's container, for the runtime's CLI.</summary>
+    public static string ContainerIdOf(this DistributedApplication app, string resource)
+    {
+        Assert.True(app.ResourceNotifications.TryGetCurrentState(resource, out var state), $"{resource} has no state");
+        var id = state.Snapshot.Properties.FirstOrDefault(p => p.Name == "container.id")?.Value as string;
+        Assert.False(string.IsNullOrEmpty(id), $"{resource} has no container id");
+        return id;
+    }
+}
