@@ -18,8 +18,8 @@ var prometheus = builder.AddPrometheus("prometheus", monitoring.ProvisioningFor(
     .WithIntervals(monitoring.ScrapeInterval, monitoring.EvaluationInterval)
     .WithMaxAlertFor(monitoring.MaxAlertFor)
     .WithDataVolume();
-prometheus.WithScrapeTarget("prometheus", prometheus)
-    .WithScrapeTarget("probes", probes);
+prometheus.WithScrapeTarget("prometheus", prometheus);
+probes.WithMonitoring(prometheus);
 
 IResourceBuilder<AlertmanagerResource>? alertmanager = null;
 if (monitoring.IsEnabled("alertmanager"))

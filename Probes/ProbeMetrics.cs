@@ -3,9 +3,10 @@ using System.Diagnostics.Metrics;
 namespace Monitoring.Probes;
 
 /// <summary>
-/// The Probes service's own instruments. Through the OpenTelemetry Prometheus exporter they appear as
-/// <c>probes_requests_total{outcome}</c>, <c>probes_request_duration_seconds</c>, <c>probes_heartbeat_timestamp_seconds</c>,
-/// <c>probes_scenario_active{scenario}</c> and <c>probes_alert_notifications_total{status}</c>; the alert rules and dashboards use these names.
+/// The Probes service's own instruments, besides the standard ASP.NET Core and .NET runtime ones every service exports
+/// (its requests are measured by ASP.NET Core, as any service's). Through the OpenTelemetry Prometheus exporter they
+/// appear as <c>probes_heartbeat_timestamp_seconds</c>, <c>probes_scenario_active{scenario}</c> and
+/// <c>probes_alert_notifications_total{status}</c>; the Probes dashboard uses these names.
 /// </summary>
 public sealed class ProbeMetrics : IDisposable
 {
@@ -13,8 +14,6 @@ public sealed class ProbeMetrics : IDisposable
     public const string MeterName = "Monitoring.Probes";
 
     private readonly Meter _meter;
-    private readonly Counter<long> _requests;
-    private readonly Histogram<double> _duration;
     private readonly Counter<long> _notifications;
 
     /// <summary>Creates the instruments.</summary>
@@ -24,25 +23,11 @@ public sealed class ProbeMetrics : IDisposable
     public ProbeMetrics(IMeterFactory meterFactory, ScenarioRunner scenarios, TimeProvider time)
     {
         _meter = meterFactory.Create(MeterName);
-        _requests = _meter.CreateCounter<long>("probes.requests", "{request}", "Simulated requests handled, by outcome.");
-        _duration = _meter.CreateHistogram<double>(
-            "probes.request.duration", "s", "Latency of simulated requests.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _notifications = _meter.CreateCounter<long>("probes.alert.notifications", "{notification}", "Alertmanager webhook notifications received, by status.");
         _meter.CreateObservableGauge("probes.heartbeat.timestamp", () => time.GetUtcNow().ToUnixTimeSeconds(), "s", "Unix time of the last heartbeat: stops advancing when the service hangs.");
         _meter.CreateObservableGauge("probes.scenario.active", () => scenarios.Catalog.Select(
             s => new Measurement<int>(scenarios.IsActive(s.Name) ? 1 : 0, new KeyValuePair<string, object?>("scenario", s.Name))),
             description: "1 while the named fault scenario runs.");
-    }
-
-    /// <summary>Records one handled request.</summary>
-    /// <param name="success">Whether it succeeded.</param>
-    /// <param name="seconds">How long it took.</param>
-    public void RecordRequest(bool success, double seconds)
-    {
-        var outcome = new KeyValuePair<string, object?>("outcome", success ? "success" : "error");
-        _requests.Add(1, outcome);
-        _duration.Record(seconds, outcome);
     }
 
     /// <summary>Counts one received Alertmanager notification.</summary>

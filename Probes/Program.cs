@@ -3,6 +3,7 @@ using Monitoring.Probes;
 using Monitoring.Probes.Alerting;
 using Monitoring.Probes.Kafka;
 using Monitoring.Probes.Synthetic;
+using Monitoring.Probes.Work;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,12 +20,15 @@ builder.Services.AddHostedService<KafkaWorkload>();
 builder.AddSyntheticSeries();
 
 var app = builder.Build();
+// Created now, not at the first notification: its gauges (heartbeat, active scenarios) are exported from the start.
+app.Services.GetRequiredService<ProbeMetrics>();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapScenarios();
 app.MapStatus();
+app.MapWork();
 app.MapSyntheticSeries();
 app.MapAlertmanagerWebhook();
 app.MapGet("/", () => TypedResults.Redirect("/scenarios"));

@@ -3,7 +3,7 @@ using Monitoring.AppHost;
 namespace Aspire.Hosting;
 
 /// <summary>Adds Alertmanager to the application model and wires its receivers.</summary>
-public static class AlertmanagerBuilderExtensions
+public static partial class AlertmanagerBuilderExtensions
 {
     private const string ConfigMountPath = "/etc/alertmanager";
     private const string ConfigFileName = "alertmanager.yml";
@@ -111,7 +111,9 @@ public static class AlertmanagerBuilderExtensions
     /// optional <c>alertmanager-slack-channel</c>), e-mail (<c>alertmanager-email-to</c>, <c>alertmanager-smtp-smarthost</c>,
     /// <c>alertmanager-smtp-from</c>, optional <c>alertmanager-smtp-username</c> and secret <c>alertmanager-smtp-password</c>)
     /// and a generic webhook (<c>alertmanager-webhook-url</c>, secret). Each is off unless its first parameter is set;
-    /// every alert but the Watchdog goes to each one that is on, besides the Probes webhook.
+    /// each one that is on gets, besides the Probes webhook, the alerts of the severities its
+    /// <c>alertmanager-{slack|email|webhook}-severities</c> parameter lists (comma-separated; <c>critical,warning</c> for
+    /// Slack and the webhook, <c>critical</c> for e-mail, unless set), the Watchdog aside.
     /// </summary>
     /// <param name="builder">The Alertmanager resource builder.</param>
     /// <returns>The resource builder.</returns>
@@ -121,6 +123,9 @@ public static class AlertmanagerBuilderExtensions
         var app = builder.ApplicationBuilder;
         bool IsSet(string name) => !string.IsNullOrWhiteSpace(app.Configuration[$"Parameters:{name}"]);
         ParameterResource Parameter(string name, bool secret) => app.AddParameter(name, secret).Resource;
+        ParameterResource Severities(ExternalReceiverKind kind, string defaults) =>
+            app.AddParameter($"alertmanager-{kind.ToString().ToLowerInvariant()}-severities", new ValueParameterDefault(defaults))
+                .WithDescription($"The severities sent to the {kind} receiver, comma-separated (critical, warning).").Resource;
 
         if (IsSet("alertmanager-slack-webhook-url"))
         {
@@ -130,7 +135,7 @@ public static class AlertmanagerBuilderExtensions
                 settings["channel"] = Parameter("alertmanager-slack-channel", secret: false);
             }
 
-            builder.WithAnnotation(new ExternalReceiverAnnotation(ExternalReceiverKind.Slack, settings));
+            builder.WithAnnotation(new ExternalReceiverAnnotation(ExternalReceiverKind.Slack, settings, Severities(ExternalReceiverKind.Slack, "critical,warning")));
         }
 
         if (IsSet("alertmanager-email-to"))
@@ -147,13 +152,14 @@ public static class AlertmanagerBuilderExtensions
                 settings["auth_password"] = Parameter("alertmanager-smtp-password", secret: true);
             }
 
-            builder.WithAnnotation(new ExternalReceiverAnnotation(ExternalReceiverKind.Email, settings));
+            builder.WithAnnotation(new ExternalReceiverAnnotation(ExternalReceiverKind.Email, settings, Severities(ExternalReceiverKind.Email, "critical")));
         }
 
         if (IsSet("alertmanager-webhook-url"))
         {
             builder.WithAnnotation(new ExternalReceiverAnnotation(ExternalReceiverKind.Webhook,
-                new Dictionary<string, ParameterResource> { ["url"] = Parameter("alertmanager-webhook-url", secret: true) }));
+                new Dictionary<string, ParameterResource> { ["url"] = Parameter("alertmanager-webhook-url", secret: true) },
+                Severities(ExternalReceiverKind.Webhook, "critical,warning")));
         }
 
         return builder;
@@ -172,7 +178,7 @@ public static class AlertmanagerBuilderExtensions
         var webhooks = alertmanager.Annotations.OfType<WebhookReceiverAnnotation>().ToList();
         var urlFiles = webhooks.ToDictionary(w => w.Receiver, w => $"{GeneratedFiles.ContainerPath}/{WebhookUrlFile(w.Receiver)}", StringComparer.Ordinal);
 
-        var receivers = new List<(ExternalReceiverKind, IReadOnlyDictionary<string, string>)>();
+        var receivers = new List<ExternalReceiver>();
         foreach (var receiver in alertmanager.Annotations.OfType<ExternalReceiverAnnotation>())
         {
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -181,7 +187,14 @@ public static class AlertmanagerBuilderExtensions
                 values[field] = await parameter.GetValueAsync(cancellationToken).ConfigureAwait(false) ?? "";
             }
 
-            receivers.Add((receiver.Kind, values));
+            var severities = await receiver.Severities.GetValueAsync(cancellationToken).ConfigureAwait(false) ?? "";
+            if (!SeverityList().IsMatch(severities))
+            {
+                throw new DistributedApplicationException(
+                    $"Parameter '{receiver.Severities.Name}' is '{severities}': it must list severities separated by commas, such as critical,warning.");
+            }
+
+            receivers.Add(new(receiver.Kind, values, severities.Split(',')));
         }
 
         var config = AlertmanagerConfigFile.Load(alertmanager.ConfigFilePath());
@@ -200,4 +213,7 @@ public static class AlertmanagerBuilderExtensions
     }
 
     private static string WebhookUrlFile(string receiver) => $"webhooks/{receiver}.url";
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z]+(,[a-z]+)*$")]
+    private static partial System.Text.RegularExpressions.Regex SeverityList();
 }

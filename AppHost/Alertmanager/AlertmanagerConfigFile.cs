@@ -30,8 +30,8 @@ internal sealed class AlertmanagerConfigFile : YamlConfigFile
 
     /// <summary>
     /// The configuration with the wired webhooks reading their URLs from files and, for each external receiver, a
-    /// receiver named after its kind (<c>slack</c>, <c>email</c>, <c>webhook</c>) and a first route that sends it every
-    /// alert but the Watchdog and continues to the other routes.
+    /// receiver named after its kind (<c>slack</c>, <c>email</c>, <c>webhook</c>) and a first route that sends it the
+    /// alerts of its severities (the Watchdog aside) and continues to the other routes.
     /// </summary>
     /// <param name="urlFiles">The file holding the webhook URL (as the container sees it), by receiver name.</param>
     /// <param name="receivers">The external receivers and their settings by Alertmanager field name.</param>
@@ -39,7 +39,7 @@ internal sealed class AlertmanagerConfigFile : YamlConfigFile
     /// <returns>The YAML text.</returns>
     public string Render(
         IReadOnlyDictionary<string, string> urlFiles,
-        IReadOnlyList<(ExternalReceiverKind Kind, IReadOnlyDictionary<string, string> Settings)> receivers,
+        IReadOnlyList<ExternalReceiver> receivers,
         string? maxGroupInterval)
     {
         if (maxGroupInterval is not null && Child<YamlMappingNode>(Root, "route") is { } root)
@@ -61,7 +61,9 @@ internal sealed class AlertmanagerConfigFile : YamlConfigFile
             webhook.Children[new YamlScalarNode("url_file")] = new YamlScalarNode(urlFile);
         }
 
-        foreach (var (kind, settings) in receivers)
+        // Ahead of the file's routes, in the order given, each continuing to the next.
+        var position = 0;
+        foreach (var (kind, settings, severities) in receivers)
         {
             var name = kind.ToString().ToLowerInvariant();
             var config = new YamlMappingNode { { "send_resolved", "true" } };
@@ -79,10 +81,10 @@ internal sealed class AlertmanagerConfigFile : YamlConfigFile
                 route.Children[new YamlScalarNode("routes")] = routes;
             }
 
-            routes.Children.Insert(0, new YamlMappingNode
+            routes.Children.Insert(position++, new YamlMappingNode
             {
                 { "receiver", name },
-                { "matchers", new YamlSequenceNode(new YamlScalarNode("alertname!=\"Watchdog\"")) },
+                { "matchers", new YamlSequenceNode(new YamlScalarNode("alertname!=\"Watchdog\""), new YamlScalarNode($"severity=~\"{string.Join('|', severities)}\"")) },
                 { "continue", "true" },
             });
         }
@@ -116,3 +118,9 @@ internal sealed class AlertmanagerConfigFile : YamlConfigFile
     private IEnumerable<YamlMappingNode> Receivers() =>
         Child<YamlSequenceNode>(Root, "receivers")?.Children.OfType<YamlMappingNode>() ?? [];
 }
+
+/// <summary>A receiver besides the Probes webhook, with its settings resolved.</summary>
+/// <param name="Kind">Its kind.</param>
+/// <param name="Settings">Its settings by Alertmanager's field name.</param>
+/// <param name="Severities">The severities it gets.</param>
+internal sealed record ExternalReceiver(ExternalReceiverKind Kind, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<string> Severities);

@@ -14,16 +14,20 @@ public enum ExternalReceiverKind
 }
 
 /// <summary>
-/// A receiver every alert but the Watchdog is also sent to, configured from parameters (secrets where they are
-/// credentials). The AppHost adds it to the run's copy of <c>alertmanager.yml</c>.
+/// A receiver the alerts of chosen severities (the Watchdog aside) are also sent to, configured from parameters
+/// (secrets where they are credentials). The AppHost adds it to the run's copy of <c>alertmanager.yml</c>.
 /// </summary>
 /// <param name="kind">The kind of receiver.</param>
 /// <param name="settings">Its settings by Alertmanager's field name (<c>api_url</c>, <c>to</c>, <c>smarthost</c>, …).</param>
-public sealed class ExternalReceiverAnnotation(ExternalReceiverKind kind, IReadOnlyDictionary<string, ParameterResource> settings) : IResourceAnnotation
+/// <param name="severities">The severities it gets, comma-separated (<c>critical,warning</c>).</param>
+public sealed class ExternalReceiverAnnotation(ExternalReceiverKind kind, IReadOnlyDictionary<string, ParameterResource> settings, ParameterResource severities) : IResourceAnnotation
 {
     /// <summary>The kind of receiver.</summary>
     public ExternalReceiverKind Kind { get; } = kind;
 
     /// <summary>Its settings.</summary>
     public IReadOnlyDictionary<string, ParameterResource> Settings { get; } = settings;
+
+    /// <summary>The severities it gets, comma-separated.</summary>
+    public ParameterResource Severities { get; } = severities;
 }

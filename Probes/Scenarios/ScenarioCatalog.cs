@@ -3,10 +3,10 @@ namespace Monitoring.Probes;
 /// <summary>The fault scenarios the Probes service knows.</summary>
 public static class ScenarioCatalog
 {
-    /// <summary>Requests fail at <c>errorRatio</c>: fires <c>ProbesHighErrorRatio</c>.</summary>
+    /// <summary>A share (<c>errorRatio</c>) of the requests to <c>GET /work</c> answers 500: fires <c>ServiceHighErrorRatio</c>.</summary>
     public const string ErrorBurst = "error-burst";
 
-    /// <summary>Requests take <c>latencySeconds</c>: fires <c>ProbesHighLatency</c>.</summary>
+    /// <summary>Every request to <c>GET /work</c> takes <c>latencySeconds</c>: fires <c>ServiceHighLatency</c>.</summary>
     public const string LatencySpike = "latency-spike";
 
     /// <summary><c>GET /status</c> answers 503: fires <c>EndpointDown</c> (the blackbox-exporter probes it).</summary>
@@ -45,9 +45,9 @@ public static class ScenarioCatalog
     /// <summary>Every scenario, by name.</summary>
     public static readonly IReadOnlyList<ScenarioDefinition> All =
     [
-        new(ErrorBurst, "A share of the simulated requests fails.",
+        new(ErrorBurst, "A share of the requests to GET /work answers 500.",
             [Duration, new("errorRatio", 0.01, 1, 0.5, "The share of requests that fail, from 0.01 to 1.")]),
-        new(LatencySpike, "Every simulated request is slow.",
+        new(LatencySpike, "Every request to GET /work answers late.",
             [Duration, new("latencySeconds", 0.01, 30, 2, "The latency of each request, in seconds.")]),
         new(EndpointDown, "GET /status answers 503 Service Unavailable.", [Duration]),
         new(EndpointSlow, "GET /status answers late.",

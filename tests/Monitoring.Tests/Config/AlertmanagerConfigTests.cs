@@ -45,11 +45,7 @@ public class AlertmanagerConfigTests
         using var generated = new ReadableTempDirectory();
         var copy = generated.Write("alertmanager.yml", AlertmanagerConfigFile.Load(s_source).Render(
             new Dictionary<string, string> { ["probes"] = "/aspire/webhooks/probes.url" },
-            [
-                (ExternalReceiverKind.Slack, new Dictionary<string, string> { ["api_url"] = "https://slack.invalid/hook", ["channel"] = "#alerts" }),
-                (ExternalReceiverKind.Email, new Dictionary<string, string> { ["to"] = "ops@example.invalid", ["smarthost"] = "smtp.example.invalid:587", ["from"] = "am@example.invalid" }),
-                (ExternalReceiverKind.Webhook, new Dictionary<string, string> { ["url"] = "https://hook.invalid/" }),
-            ],
+            s_externalReceivers,
             maxGroupInterval: null));
 
         var (exitCode, output) = ContainerHost.RunTool(ContainerHost.AlertmanagerImage, "amtool", ["check-config", "/aspire/alertmanager.yml"],
@@ -72,10 +68,14 @@ public class AlertmanagerConfigTests
         Assert.Equal("2s", root["group_wait"].ToString());
         Assert.Equal("2s", root["group_interval"].ToString());
         Assert.Equal("4h", root["repeat_interval"].ToString());
-        var watchdog = ((YamlSequenceNode)root["routes"]).Children.OfType<YamlMappingNode>().Single();
+        var routes = ((YamlSequenceNode)root["routes"]).Children.OfType<YamlMappingNode>().ToList();
+        var watchdog = routes[0];
         // Shorter than the cap: kept.
         Assert.Equal("0s", watchdog["group_wait"].ToString());
         Assert.DoesNotContain(new YamlScalarNode("group_interval"), watchdog.Children.Keys);
+        // Longer: capped (the warning route's 1m wait and 10m interval, the critical route's 1m interval).
+        Assert.Equal(("0s", "2s"), (routes[1]["group_wait"].ToString(), routes[1]["group_interval"].ToString()));
+        Assert.Equal(("2s", "2s"), (routes[2]["group_wait"].ToString(), routes[2]["group_interval"].ToString()));
 
         ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
         var (exitCode, output) = ContainerHost.RunTool(ContainerHost.AlertmanagerImage, "amtool", ["check-config", "/aspire/alertmanager.yml"],
@@ -102,6 +102,55 @@ public class AlertmanagerConfigTests
         Assert.Contains("probes", config.ReceiverNames);
         Assert.Contains("receiver: probes", text);
         Assert.Contains("send_resolved: true", text);
+    }
+
+    /// <summary>Slack gets critical and warning alerts, e-mail critical ones, the generic webhook warnings only.</summary>
+    private static readonly ExternalReceiver[] s_externalReceivers =
+    [
+        new(ExternalReceiverKind.Slack, new Dictionary<string, string> { ["api_url"] = "https://slack.invalid/hook", ["channel"] = "#alerts" }, ["critical", "warning"]),
+        new(ExternalReceiverKind.Email, new Dictionary<string, string> { ["to"] = "ops@example.invalid", ["smarthost"] = "smtp.example.invalid:587", ["from"] = "am@example.invalid" }, ["critical"]),
+        new(ExternalReceiverKind.Webhook, new Dictionary<string, string> { ["url"] = "https://hook.invalid/" }, ["warning"]),
+    ];
+
+    /// <summary>
+    /// Each route, proven by amtool's own router (<c>amtool config routes test --tree</c>): which receivers an alert of
+    /// these labels reaches, and through which route, in the checked-in file and in the copy rendered with the Slack,
+    /// e-mail and webhook receivers and their severities.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "alertname=Watchdog severity=none", "watchdog", "{alertname=\"Watchdog\"}")]
+    [InlineData(false, "alertname=PostgresDown severity=critical", "probes", "{severity=\"critical\"}")]
+    [InlineData(false, "alertname=ServiceHighErrorRatio severity=warning", "probes", "{severity=\"warning\"}")]
+    [InlineData(false, "alertname=Unrated", "probes", "default-route")]
+    [InlineData(true, "alertname=PostgresDown severity=critical", "slack,email,probes", "{severity=\"critical\"}")]
+    [InlineData(true, "alertname=ServiceHighErrorRatio severity=warning", "slack,webhook,probes", "{severity=\"warning\"}")]
+    [InlineData(true, "alertname=Watchdog severity=none", "watchdog", "{alertname=\"Watchdog\"}")]
+    public void Amtool_routes_each_severity_to_its_receivers_and_route(bool withExternalReceivers, string labels, string receivers, string route)
+    {
+        ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
+        using var generated = new ReadableTempDirectory();
+        generated.Write("alertmanager.yml", AlertmanagerConfigFile.Load(s_source).Render(
+            new Dictionary<string, string> { ["probes"] = "/aspire/webhooks/probes.url", ["watchdog"] = "/aspire/webhooks/watchdog.url" },
+            withExternalReceivers ? s_externalReceivers : [], maxGroupInterval: null));
+
+        var (exitCode, output) = ContainerHost.RunTool(ContainerHost.AlertmanagerImage, "amtool",
+            ["config", "routes", "test", "--config.file=/aspire/alertmanager.yml", "--tree", $"--verify.receivers={receivers}", .. labels.Split(' ')],
+            new Dictionary<string, string> { [generated.Path] = "/aspire" });
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains(route, output[output.IndexOf("Matching routes:", StringComparison.Ordinal)..]);
+    }
+
+    [Fact]
+    public void Critical_notifies_at_once_and_hourly_warnings_wait_and_repeat_less()
+    {
+        var routes = ((YamlSequenceNode)((YamlMappingNode)Yaml(s_source)["route"])["routes"]).Children.OfType<YamlMappingNode>().ToList();
+        YamlMappingNode Route(string matcher) => routes.Single(r => ((YamlSequenceNode)r["matchers"]).Children.Single().ToString() == matcher);
+
+        var critical = Route("severity=\"critical\"");
+        Assert.Equal(("0s", "1m", "1h"), (critical["group_wait"].ToString(), critical["group_interval"].ToString(), critical["repeat_interval"].ToString()));
+        var warning = Route("severity=\"warning\"");
+        Assert.Equal(("1m", "10m", "4h"), (warning["group_wait"].ToString(), warning["group_interval"].ToString(), warning["repeat_interval"].ToString()));
     }
 
     private static YamlMappingNode Yaml(string path)

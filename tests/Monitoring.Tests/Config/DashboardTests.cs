@@ -10,9 +10,9 @@ public class DashboardTests
     public static TheoryData<string> Dashboards() => [.. DashboardFiles.All().Select(f => Path.GetFileName(f))];
 
     [Fact]
-    public void There_are_dashboards_for_airflow_kafka_the_system_and_probes()
+    public void There_are_dashboards_for_airflow_kafka_the_system_the_services_and_probes()
     {
-        Assert.Equal(["airflow.json", "kafka.json", "probes.json", "system.json"], DashboardFiles.All().Select(Path.GetFileName).Order());
+        Assert.Equal(["airflow.json", "kafka.json", "probes.json", "services.json", "system.json"], DashboardFiles.All().Select(Path.GetFileName).Order());
     }
 
     [Fact]
@@ -75,9 +75,13 @@ internal static class DashboardFiles
     public static IEnumerable<JsonElement> Panels(JsonElement dashboard) =>
         dashboard.GetProperty("panels").EnumerateArray().Where(p => p.GetProperty("type").GetString() != "row");
 
-    /// <summary>Every query, with <c>$__rate_interval</c> as 1m and every other variable (always in <c>=~"$var"</c>) as <c>.*</c>.</summary>
-    public static IEnumerable<(string Panel, string Expr)> Queries(JsonElement dashboard) =>
+    /// <summary>
+    /// Every query, with <c>$__rate_interval</c> as 1m, the given variables (always in <c>=~"$var"</c>) as their values
+    /// and every other as <c>.*</c>.
+    /// </summary>
+    public static IEnumerable<(string Panel, string Expr)> Queries(JsonElement dashboard, Dictionary<string, string>? variables = null) =>
         Panels(dashboard).SelectMany(p => p.GetProperty("targets").EnumerateArray().Select(t => (
             p.GetProperty("title").GetString()!,
-            Regex.Replace(t.GetProperty("expr").GetString()!.Replace("$__rate_interval", "1m", StringComparison.Ordinal), @"\$\w+", ".*"))));
+            Regex.Replace(t.GetProperty("expr").GetString()!.Replace("$__rate_interval", "1m", StringComparison.Ordinal), @"\$(\w+)",
+                m => variables?.GetValueOrDefault(m.Groups[1].Value) is { } value ? Regex.Escape(value) : ".*"))));
 }

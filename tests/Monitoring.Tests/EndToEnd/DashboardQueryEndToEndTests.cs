@@ -37,11 +37,14 @@ public class DashboardQueryEndToEndTests(StackFixture stack)
     [InlineData("probes.json")]
     [InlineData("airflow.json")]
     [InlineData("kafka.json")]
-    public async Task Panels_fed_by_what_runs_here_show_data_and_draw_no_annotation(string file)
+    [InlineData("services.json", "probes")]
+    [InlineData("services.json", StackFixture.SampleService)]
+    public async Task Panels_fed_by_what_runs_here_show_data_and_draw_no_annotation(string file, string? job = null)
     {
         stack.SkipIfUnavailable();
         var prometheus = new PrometheusApi(stack.Client("prometheus"));
-        var queries = DashboardFiles.Queries(DashboardFiles.Load(Repo.Path("provisioning", "grafana", "dashboards", file))).ToList();
+        // With a job chosen, its variable selects that job alone: the panels must show data for it.
+        var queries = DashboardFiles.Queries(DashboardFiles.Load(Repo.Path("provisioning", "grafana", "dashboards", file)), job is null ? null : new() { ["job"] = job }).ToList();
         var empty = queries;
 
         try

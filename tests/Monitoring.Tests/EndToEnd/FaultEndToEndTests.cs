@@ -79,7 +79,7 @@ public class FaultEndToEndTests
         // Prometheus holds the alerts while Alertmanager is away ...
         (string Alert, Dictionary<string, string> Labels)[] faults =
         [
-            ("NodeExporterDown", []), ("PostgresDown", []), ("ProbesHighErrorRatio", []), ("TargetDown", new() { ["job"] = "refused" }),
+            ("NodeExporterDown", []), ("PostgresDown", []), ("ServiceHighErrorRatio", new() { ["job"] = "probes" }), ("TargetDown", new() { ["job"] = "refused" }),
             ("PrometheusRuleFailures", new() { ["rule_group"] = "/aspire/rules/alerts.yml;fails-on-purpose" }),
             ("PrometheusConfigReloadFailed", []), ("PrometheusNotificationsFailing", []),
         ];

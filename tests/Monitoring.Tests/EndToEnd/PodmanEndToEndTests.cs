@@ -10,6 +10,8 @@ namespace Monitoring.Tests.EndToEnd;
 [Collection(OwnGraphsCollection.Name)]
 public class PodmanEndToEndTests
 {
+    private static readonly Dictionary<string, string> Probes = new() { ["job"] = "probes" };
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -26,11 +28,11 @@ public class PodmanEndToEndTests
 
         var since = DateTimeOffset.UtcNow;
         await Scenarios.StartAsync(probes, "error-burst", """{"durationSeconds": 600, "errorRatio": 1}""", Ct);
-        var firing = await Webhook.AlertAsync(probes, "ProbesHighErrorRatio", "firing", since, Ct);
+        var firing = await Webhook.AlertAsync(probes, "ServiceHighErrorRatio", "firing", since, Ct, Probes);
         Assert.Equal("probes", firing.Receiver);
 
         var ended = DateTimeOffset.UtcNow;
         await probes.DeleteAsync("/scenarios/error-burst", Ct);
-        await Webhook.AlertAsync(probes, "ProbesHighErrorRatio", "resolved", ended, Ct);
+        await Webhook.AlertAsync(probes, "ServiceHighErrorRatio", "resolved", ended, Ct, Probes);
     }
 }

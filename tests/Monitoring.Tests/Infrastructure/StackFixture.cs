@@ -8,16 +8,20 @@ namespace Monitoring.Tests.Infrastructure;
 
 /// <summary>
 /// The graph as the tests run it here (see <see cref="TestStack"/>), started once for the test assembly and torn
-/// down after it, volumes included. Where the runtime or an image is missing it does not start, and every test using it
+/// down after it, volumes included, with a service of a team's own added as a user would, with one call: the sample
+/// orders API (samples/SampleApi). Where the runtime or an image is missing it does not start, and every test using it
 /// is skipped with the reason.
 /// </summary>
 public sealed class StackFixture : IAsyncLifetime
 {
+    /// <summary>The sample service's resource name (and its job).</summary>
+    public const string SampleService = "sample-api";
+
     /// <summary>The resources the graph runs here (components whose images cannot be had here are off).</summary>
-    public static readonly string[] ExpectedResources = ["alertmanager", "blackbox-exporter", "node-exporter", "postgres", "postgres-exporter", "probes", "prometheus"];
+    public static readonly string[] ExpectedResources = ["alertmanager", "blackbox-exporter", "node-exporter", "postgres", "postgres-exporter", "probes", "prometheus", SampleService];
 
     /// <summary>The Prometheus jobs with targets here.</summary>
-    public static readonly string[] ExpectedJobs = ["airflow", "alertmanager", "blackbox", "kafka", "node", "postgres", "probes", "prometheus"];
+    public static readonly string[] ExpectedJobs = ["airflow", "alertmanager", "blackbox", "kafka", "node", "postgres", "probes", "prometheus", SampleService];
 
     private readonly TestVolumes _volumes = new();
     private DistributedApplication? _app;
@@ -36,9 +40,18 @@ public sealed class StackFixture : IAsyncLifetime
         SkipReason = ContainerHost.MissingForGraph();
         if (SkipReason is null)
         {
-            _app = await TestStack.StartAsync(_volumes, TestContext.Current.CancellationToken);
+            _app = await TestStack.StartAsync(_volumes, AddSampleService, TestContext.Current.CancellationToken);
             ResourceNames = TestStack.RunnableResources(_app);
         }
+    }
+
+    /// <summary>The sample service, added and monitored as docs/monitor-your-service.md says: one call.</summary>
+    public static void AddSampleService(IDistributedApplicationTestingBuilder builder)
+    {
+        var prometheus = builder.CreateResourceBuilder(builder.Resources.OfType<PrometheusResource>().Single());
+        builder.AddProject(SampleService, Repo.Path("samples", "SampleApi", "SampleApi.csproj"))
+            .WithHttpHealthCheck("/health")
+            .WithMonitoring(prometheus);
     }
 
     /// <summary>Skips the calling test when the stack could not start here.</summary>

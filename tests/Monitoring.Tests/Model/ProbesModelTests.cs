@@ -26,14 +26,34 @@ public class ProbesModelTests
     }
 
     [Fact]
-    public async Task Is_scraped_by_prometheus_as_seen_from_its_container()
+    public async Task Is_monitored_as_a_service_under_its_own_job_as_seen_from_prometheus_container()
     {
         await using var app = await AppHostModel.BuildAsync();
-        var target = Assert.Single(app.Resource<PrometheusResource>("prometheus").Annotations.OfType<ScrapeTargetAnnotation>(), t => t.Job == "probes");
+        var target = Assert.Single(app.Resource<PrometheusResource>("prometheus").Annotations.OfType<ScrapeTargetAnnotation>(), t => t.Endpoint.Resource.Name == "probes" && t.MetricsPath == "/metrics");
 
-        Assert.Equal("probes", target.Endpoint.Resource.Name);
-        Assert.Equal("/metrics", target.MetricsPath);
+        Assert.Equal(ServiceMonitoringBuilderExtensions.ServicesJob, target.Job);
+        Assert.Equal("probes", target.Labels["job"]);
+        Assert.Equal("service", target.Labels["kind"]);
         Assert.Equal(KnownNetworkIdentifiers.DefaultAspireContainerNetwork, target.Endpoint.ContextNetworkID);
+    }
+
+    [Fact]
+    public void One_call_monitors_any_project_or_container_under_its_own_job()
+    {
+        var builder = DistributedApplication.CreateBuilder();
+        var prometheus = builder.AddPrometheus("prometheus", Repo.Path("provisioning", "prometheus"));
+        var api = builder.AddProject("orders", Repo.Path("samples", "SampleApi", "SampleApi.csproj")).WithMonitoring(prometheus);
+        var worker = builder.AddContainer("worker", "example/worker", "1.0").WithHttpEndpoint(targetPort: 8080, name: "http").WithMonitoring(prometheus);
+
+        var targets = prometheus.Resource.Annotations.OfType<ScrapeTargetAnnotation>().ToList();
+        Assert.Equal(("services", "orders", "service"), Single(targets, api.Resource));
+        Assert.Equal(("services", "worker", "service"), Single(targets, worker.Resource));
+
+        static (string, string, string) Single(List<ScrapeTargetAnnotation> targets, IResource service)
+        {
+            var target = Assert.Single(targets, t => t.Endpoint.Resource == service);
+            return (target.Job, target.Labels["job"], target.Labels["kind"]);
+        }
     }
 
     [Fact]

@@ -121,7 +121,7 @@ public class PrometheusModelTests
         var jobs = prometheus.Annotations.OfType<IScrapeTargetSource>().Select(t => $"{t.Job}.json").Distinct().Order().ToList();
         var files = PrometheusConfigFile.Load(Repo.Path("provisioning", "prometheus", "prometheus.yml")).GeneratedTargetFiles.Order().ToList();
 
-        Assert.Equal(["airflow.json", "alertmanager.json", "blackbox.json", "kafka.json", "node.json", "postgres.json", "probes.json", "prometheus.json"], files);
+        Assert.Equal(["airflow.json", "alertmanager.json", "blackbox.json", "kafka.json", "node.json", "postgres.json", "prometheus.json", "services.json"], files);
         Assert.Equal(files, jobs);
     }
 

@@ -79,6 +79,34 @@ public sealed class ProbesApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Work_answers_500_while_the_error_burst_runs_and_asp_net_core_counts_it_by_route_and_status()
+    {
+        var client = _factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/work", Ct)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/scenarios/error-burst", Json("""{"errorRatio": 1}"""), Ct)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, (await client.GetAsync("/work", Ct)).StatusCode);
+        // The standard metric every service's alert reads, not one of Probes' own.
+        await Wait.UntilAsync("a 500 of /work in http_server_request_duration_seconds", async ct =>
+            (await client.GetStringAsync("/metrics", ct)).Split('\n').Any(l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
+                && l.Contains("http_response_status_code=\"500\"", StringComparison.Ordinal) && l.Contains("http_route=\"/work\"", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10), Ct, TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task Work_answers_late_while_the_latency_spike_runs()
+    {
+        var client = _factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/scenarios/latency-spike", Json("""{"latencySeconds": 0.5}"""), Ct)).StatusCode);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/work", Ct)).StatusCode);
+
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.45), $"answered after {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task Status_answers_until_the_endpoint_down_scenario_then_503()
     {
         var client = _factory.CreateClient();
