@@ -13,10 +13,12 @@ var postgres = monitoring.IsEnabled("postgres")
     ? builder.AddPostgres("postgres", password: builder.AddUrlSafePassword("postgres-password")).WithPinnedImage().WithDataVolumePerMajorVersion()
     : null;
 
-// Prometheus, and Alertmanager delivering to the Probes webhook.
+// Prometheus, and Alertmanager delivering to the Probes webhook (it reads the webhook's address at each notification,
+// so it need not wait for Probes).
 var prometheus = builder.AddPrometheus("prometheus", monitoring.ProvisioningFor("prometheus"))
     .WithIntervals(monitoring.ScrapeInterval, monitoring.EvaluationInterval)
     .WithMaxAlertFor(monitoring.MaxAlertFor)
+    .WithAlertResendDelay(monitoring.AlertResendDelay)
     .WithDataVolume();
 prometheus.WithScrapeTarget("prometheus", prometheus);
 probes.WithMonitoring(prometheus);
@@ -29,8 +31,7 @@ if (monitoring.IsEnabled("alertmanager"))
         .WithDataVolume()
         .WithWebhookReceiver("probes", probes, ProbesBuilderExtensions.WebhookPath)
         .WithWebhookReceiver("watchdog", probes, ProbesBuilderExtensions.WebhookPath)
-        .WithConfiguredReceivers()
-        .WaitFor(probes);
+        .WithConfiguredReceivers();
     prometheus.WithScrapeTarget("alertmanager", alertmanager).WaitFor(alertmanager);
 }
 

@@ -7,6 +7,9 @@
 set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
+now() { date +%s.%N; }
+seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+started=$(now)
 
 "$repo/eng/install-prereqs.sh" || exit 1
 # shellcheck source=env.sh
@@ -16,13 +19,18 @@ source "$repo/eng/engine.sh"
 engine_start || exit 1
 trap engine_stop EXIT
 "$repo/eng/images/build.sh" || exit 1
+set_up=$(now)
+
+dotnet build "$repo/Monitoring.sln" --nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed, 0 skipped (the build failed, see above)"; exit 1; }
+built=$(now)
 
 results="$repo/artifacts/test-results"
 rm -rf "$results"
 log="$(mktemp)"
-dotnet test "$repo/Monitoring.sln" --logger "console;verbosity=normal" --logger "trx;LogFileName=tests.trx" \
+dotnet test "$repo/Monitoring.sln" --no-build --logger "console;verbosity=normal" --logger "trx;LogFileName=tests.trx" \
   --results-directory "$results" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+tested=$(now)
 
 # Every skipped test, with its reason, so nothing is skipped silently; in CI, only the allowed ones.
 skip_report=$("$repo/eng/skips.sh" "$log")
@@ -43,6 +51,15 @@ passed=$(count passed)
 failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
 skipped=$(( $(count total) - $(count executed) ))
 [ "$skips_ok" -eq 0 ] || failed=$(( failed + ${unexpected:-1} ))
+
+# Where the time went: setting up (prerequisites, Docker, images), building, testing; within the tests, when the last
+# unit (model, config, API) test and the last end-to-end test ended (they run side by side).
+spans=$(grep -o '<UnitTestResult [^>]*>' "$trx" | sed -E 's/.*testName="([^"]*)".*startTime="([^"]*)" endTime="([^"]*)".*/\2 \3 \1/' \
+  | awk '{ split($1, a, /[T:+]/); split($2, b, /[T:+]/); s = a[2]*3600 + a[3]*60 + a[4]; e = b[2]*3600 + b[3]*60 + b[4];
+           if (n++ == 0 || s < first) first = s; if ($3 ~ /\.EndToEnd\./) { if (e > e2e) e2e = e } else if (e > unit) unit = e }
+         END { printf "%.1f %.1f", unit - first, e2e - first }')
+echo "phases: setup $(seconds "$started" "$set_up") s, restore and build $(seconds "$set_up" "$built") s, tests $(seconds "$built" "$tested") s" \
+  "(unit tests done after ${spans% *} s, end-to-end after ${spans#* } s)"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 [ "$failed" -eq 0 ] || exit 1
 exit "$status"

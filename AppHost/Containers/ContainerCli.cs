@@ -17,7 +17,17 @@ internal sealed class ContainerCli(IConfiguration configuration)
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns><see langword="true"/> when it is.</returns>
     public async Task<bool> HasImageAsync(string image, CancellationToken cancellationToken) =>
-        (await RunAsync(["image", "inspect", "--format", "{{.Id}}", image], cancellationToken).ConfigureAwait(false)).ExitCode == 0;
+        await ImageIdAsync(image, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>The id of a local image (nothing is pulled).</summary>
+    /// <param name="image">The image reference.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>The id, or <see langword="null"/> when the image is not on this machine.</returns>
+    public async Task<string?> ImageIdAsync(string image, CancellationToken cancellationToken)
+    {
+        var (exitCode, output) = await RunAsync(["image", "inspect", "--format", "{{.Id}}", image], cancellationToken).ConfigureAwait(false);
+        return exitCode == 0 ? output.Trim() : null;
+    }
 
     /// <summary>Runs the runtime with arguments.</summary>
     /// <param name="arguments">The arguments.</param>

@@ -74,6 +74,10 @@ public static class PrometheusBuilderExtensions
                 context.Args.Add($"--storage.tsdb.path={DataMountPath}");
                 context.Args.Add(ReferenceExpression.Create($"--storage.tsdb.retention.time={retention.Resource}"));
                 context.Args.Add("--web.enable-lifecycle");
+                if (resource.AlertResendDelay is { } resendDelay)
+                {
+                    context.Args.Add($"--rules.alert.resend-delay={resendDelay}");
+                }
             })
             .WithHttpHealthCheck("/-/ready", endpointName: PrometheusResource.PrimaryEndpointName)
             .WithUrlForEndpoint(PrometheusResource.PrimaryEndpointName, url => url.DisplayText = "Prometheus")
@@ -152,6 +156,26 @@ public static class PrometheusBuilderExtensions
         }
 
         builder.Resource.MaxAlertFor = maxFor;
+        return builder;
+    }
+
+    /// <summary>
+    /// Has Prometheus send firing alerts to Alertmanager again after <paramref name="resendDelay"/> rather than its
+    /// default minute (<c>--rules.alert.resend-delay</c>); that is also how soon alerts that fired while Alertmanager
+    /// was away reach it once it is back. <see langword="null"/> keeps the default. End-to-end tests shorten it.
+    /// </summary>
+    /// <param name="builder">The Prometheus resource builder.</param>
+    /// <param name="resendDelay">A Prometheus duration, or <see langword="null"/>.</param>
+    /// <returns>The resource builder.</returns>
+    public static IResourceBuilder<PrometheusResource> WithAlertResendDelay(this IResourceBuilder<PrometheusResource> builder, string? resendDelay)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (resendDelay is not null && !MonitoringOptions.IsPrometheusDuration(resendDelay))
+        {
+            throw new ArgumentException($"'{resendDelay}' is not a Prometheus duration such as 5s or 1m.", nameof(resendDelay));
+        }
+
+        builder.Resource.AlertResendDelay = resendDelay;
         return builder;
     }
 

@@ -27,4 +27,7 @@ public class PrometheusResource(string name, string generatedDirectory) : Contai
 
     /// <summary>The longest <c>for</c> an alert waits in this run, or <see langword="null"/> when the rules run as written.</summary>
     public string? MaxAlertFor { get; internal set; }
+
+    /// <summary>How long Prometheus waits before sending a firing alert again, or <see langword="null"/> for its default (1m).</summary>
+    public string? AlertResendDelay { get; internal set; }
 }

@@ -72,6 +72,13 @@ public sealed partial class MonitoringOptions
     public string? MaxAlertFor { get; set; }
 
     /// <summary>
+    /// How long Prometheus waits before it sends a firing alert to Alertmanager again (<c>Monitoring:AlertResendDelay</c>,
+    /// <c>--rules.alert.resend-delay</c>), a Prometheus duration; unset keeps Prometheus' 1m. It is also how soon the
+    /// alerts that fired while Alertmanager was away reach it once it is back; the end-to-end tests shorten it.
+    /// </summary>
+    public string? AlertResendDelay { get; set; }
+
+    /// <summary>
     /// Fixed host ports by resource name (<c>Monitoring:Ports:grafana=3000</c>), for bookmarks; every other port is
     /// picked at random. Ports are bound on loopback only.
     /// </summary>
@@ -123,7 +130,7 @@ public sealed partial class MonitoringOptions
     /// <exception cref="InvalidOperationException">A value is out of shape.</exception>
     public void Validate()
     {
-        foreach (var (key, value) in new[] { (nameof(ScrapeInterval), ScrapeInterval), (nameof(EvaluationInterval), EvaluationInterval), (nameof(MaxAlertFor), MaxAlertFor ?? "1m"), (nameof(MaxGroupInterval), MaxGroupInterval ?? "1m") })
+        foreach (var (key, value) in new[] { (nameof(ScrapeInterval), ScrapeInterval), (nameof(EvaluationInterval), EvaluationInterval), (nameof(MaxAlertFor), MaxAlertFor ?? "1m"), (nameof(MaxGroupInterval), MaxGroupInterval ?? "1m"), (nameof(AlertResendDelay), AlertResendDelay ?? "1m") })
         {
             if (!IsPrometheusDuration(value))
             {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -52,15 +54,50 @@ internal static class ConfigChecks
             }
         });
 
+    // The verdict of each check already run in this process, by everything it depends on (the image, the tool and its
+    // arguments, the folder and every file in it): the same files checked by the same image get the same verdict, so
+    // an app built again in the same process (the tests start many) does not run the container again.
+    private static readonly ConcurrentDictionary<string, Task<string?>> s_verdicts = new(StringComparer.Ordinal);
+
     private static async Task<string?> RunAsync(ContainerCli cli, ContainerResource resource, ConfigCheckAnnotation check, ILogger logger, CancellationToken ct)
     {
         var image = ContainerCli.ImageOf(resource);
-        if (image is null || !await cli.HasImageAsync(image, ct).ConfigureAwait(false))
+        var imageId = image is null ? null : await cli.ImageIdAsync(image, ct).ConfigureAwait(false);
+        if (image is null || imageId is null)
         {
             logger.LogInformation("{Resource}: {Tool} not run, the image {Image} is not on this machine yet; its files were parsed only.", resource.Name, check.Tool, image);
             return null;
         }
 
+        var key = string.Join('\n', [cli.Runtime, imageId, resource.Name, check.Tool, check.HostDirectory, check.ContainerDirectory, .. check.Arguments, FolderHash(check.HostDirectory)]);
+        var verdict = s_verdicts.GetOrAdd(key, _ => CheckAsync(cli, image, resource, check, ct));
+        try
+        {
+            return await verdict.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Only verdicts are kept: a check that could not complete is run again next time.
+            s_verdicts.TryRemove(new KeyValuePair<string, Task<string?>>(key, verdict));
+            throw;
+        }
+    }
+
+    /// <summary>A hash of every file's path and content under a folder.</summary>
+    private static string FolderHash(string directory)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetRelativePath(directory, file) + "\0"));
+            hash.AppendData(File.ReadAllBytes(file));
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    private static async Task<string?> CheckAsync(ContainerCli cli, string image, ContainerResource resource, ConfigCheckAnnotation check, CancellationToken ct)
+    {
         string[] arguments =
         [
             "run", "--rm", "--pull=never", "--network=none", "--entrypoint", check.Tool,

@@ -120,16 +120,18 @@ build_probes_image() {
     build "$ctx" --build-arg BASE=localhost/monitoring/debian:trixie --label "monitoring.recipe=$hash" -t "$runtime"
     rm -rf "$ctx"
   fi
+  # Rebuilt only when its sources (Probes, ServiceDefaults, the build settings) or the runtime changed: publishing
+  # takes longer than everything else here when the images exist.
+  hash=$( (cd "$repo" && find Probes ServiceDefaults Directory.Build.props Directory.Packages.props global.json "$here/probes" \
+      -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 | sort -z | xargs -0 sha256sum;
+    docker image inspect --format '{{.Id}}' "$runtime") | sha256sum | cut -c1-16)
+  if current localhost/monitoring/probes:dev "$hash"; then log "localhost/monitoring/probes:dev is up to date"; return; fi
   ctx=$(mktemp -d)
   cp "$here/probes/Containerfile" "$ctx/"
   log "publishing Probes"
   dotnet publish "$repo/Probes/Probes.csproj" -c Release -o "$ctx/app" --nologo -v quiet -p:UseAppHost=false >/dev/null
-  # Rebuilt only when the published files (deterministic builds) or the runtime changed.
-  hash=$( (cd "$ctx" && find . -type f -print0 | sort -z | xargs -0 sha256sum; docker image inspect --format '{{.Id}}' "$runtime") | sha256sum | cut -c1-16)
-  if current localhost/monitoring/probes:dev "$hash"; then log "localhost/monitoring/probes:dev is up to date"; else
-    build "$ctx" --build-arg "BASE=$runtime" --label "monitoring.recipe=$hash" -t localhost/monitoring/probes:dev
-    log "built localhost/monitoring/probes:dev"
-  fi
+  build "$ctx" --build-arg "BASE=$runtime" --label "monitoring.recipe=$hash" -t localhost/monitoring/probes:dev
+  log "built localhost/monitoring/probes:dev"
   rm -rf "$ctx"
 }
 

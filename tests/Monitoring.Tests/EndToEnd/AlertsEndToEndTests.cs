@@ -34,7 +34,7 @@ public class AlertsEndToEndTests(StackFixture stack)
     [Fact]
     public async Task Every_airflow_and_kafka_fault_is_alerted_to_the_webhook_marked_synthetic()
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
         var probes = stack.Client("probes");
 
         // All at once, so their waits overlap (the heartbeat alert needs a minute without heartbeats first) ...
@@ -83,7 +83,7 @@ public class AlertsEndToEndTests(StackFixture stack)
     [Fact]
     public async Task Postgres_near_its_connection_limit_is_alerted()
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
         var connectionString = new NpgsqlConnectionStringBuilder(await stack.App.GetConnectionStringAsync("postgres", Ct)) { Pooling = false }.ConnectionString;
         var connections = new List<NpgsqlConnection>();
         var since = DateTimeOffset.UtcNow;

@@ -13,7 +13,7 @@ public class BlackboxEndToEndTests(StackFixture stack)
     [Fact]
     public async Task Every_probed_endpoint_succeeds_and_is_labelled_with_its_url()
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
         var prometheus = new PrometheusApi(stack.Client("prometheus"));
         var instances = new List<string>();
 
@@ -31,7 +31,7 @@ public class BlackboxEndToEndTests(StackFixture stack)
     [Fact]
     public async Task A_failing_and_a_slow_endpoint_are_alerted_from_the_blackbox_probe()
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
         var probes = stack.Client("probes");
 
         var since = DateTimeOffset.UtcNow;

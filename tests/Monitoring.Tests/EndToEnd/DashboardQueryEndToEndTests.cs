@@ -21,7 +21,7 @@ public class DashboardQueryEndToEndTests(StackFixture stack)
     [MemberData(nameof(Dashboards))]
     public async Task Every_panel_query_parses(string file)
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
         var http = stack.Client("prometheus");
 
         foreach (var (panel, expr) in DashboardFiles.Queries(DashboardFiles.Load(Repo.Path("provisioning", "grafana", "dashboards", file))))
@@ -41,7 +41,7 @@ public class DashboardQueryEndToEndTests(StackFixture stack)
     [InlineData("services.json", StackFixture.SampleService)]
     public async Task Panels_fed_by_what_runs_here_show_data_and_draw_no_annotation(string file, string? job = null)
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
         var prometheus = new PrometheusApi(stack.Client("prometheus"));
         // With a job chosen, its variable selects that job alone: the panels must show data for it.
         var queries = DashboardFiles.Queries(DashboardFiles.Load(Repo.Path("provisioning", "grafana", "dashboards", file)), job is null ? null : new() { ["job"] = job }).ToList();

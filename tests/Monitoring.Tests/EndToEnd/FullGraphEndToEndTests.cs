@@ -16,7 +16,6 @@ namespace Monitoring.Tests.EndToEnd;
 /// registry access); elsewhere it is skipped, naming the missing images. This project's CI machines have no registry:
 /// it has not run there.
 /// </summary>
-[Collection(OwnGraphsCollection.Name)]
 public class FullGraphEndToEndTests
 {
     /// <summary>Every official image eng/images/pins.txt pins, and the base of Aspire's container tunnel.</summary>

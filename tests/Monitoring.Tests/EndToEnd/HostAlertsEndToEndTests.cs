@@ -10,7 +10,6 @@ namespace Monitoring.Tests.EndToEnd;
 /// Notification queue: Prometheus runs with a queue of 2 that it refills every second while Alertmanager, paused,
 /// accepts connections but never answers.
 /// </summary>
-[Collection(OwnGraphsCollection.Name)]
 public class HostAlertsEndToEndTests
 {
     private const long FilesystemBytes = 1024 * 1024;
@@ -42,8 +41,10 @@ public class HostAlertsEndToEndTests
                 .WithArgs("--path.procfs=/fakeproc")
                 .WithContainerRuntimeArgs("--mount", $"type=tmpfs,destination=/host{mountpoint},tmpfs-size={FilesystemBytes}");
             builder.CreateResourceBuilder(builder.Resources.OfType<PrometheusResource>().Single())
-                .WithArgs("--alertmanager.notification-queue-capacity=2", "--rules.alert.resend-delay=1s");
-        }, Ct, "Monitoring:Components:postgres=false", "Monitoring:Components:blackbox-exporter=false");
+                .WithArgs("--alertmanager.notification-queue-capacity=2");
+        }, Ct, "Monitoring:Components:postgres=false", "Monitoring:Components:blackbox-exporter=false",
+            // The queue refills every second.
+            "Monitoring:AlertResendDelay=1s");
         var probes = app.CreateHttpClient("probes", "http");
         var prometheus = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
 

@@ -16,7 +16,7 @@ public class NodeExporterEndToEndTests(StackFixture stack)
     [Fact]
     public async Task The_hosts_root_filesystem_is_writable_and_watched_by_the_filesystem_alerts()
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
         Assert.SkipUnless(OperatingSystem.IsLinux(), "The host's root filesystem is mounted into node-exporter on Linux only.");
         var prometheus = new PrometheusApi(stack.Client("prometheus"));
 

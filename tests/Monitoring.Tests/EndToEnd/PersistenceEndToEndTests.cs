@@ -5,7 +5,6 @@ using Npgsql;
 namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>Data in the named volumes survives stopping the whole AppHost and starting it again; a volume that cannot be written is named, with the fix.</summary>
-[Collection(OwnGraphsCollection.Name)]
 public class PersistenceEndToEndTests
 {
     // A small graph: what persists is Prometheus' and Postgres' data; the rest only slows the two starts down.

@@ -7,7 +7,6 @@ namespace Monitoring.Tests.EndToEnd;
 /// runs as its container (the <c>local-podman</c> launch profile). A failing service is alerted to the webhook and the
 /// resolution follows, as on Docker.
 /// </summary>
-[Collection(OwnGraphsCollection.Name)]
 public class PodmanEndToEndTests
 {
     private static readonly Dictionary<string, string> Probes = new() { ["job"] = "probes" };

@@ -10,7 +10,7 @@ public class PostgresEndToEndTests(StackFixture stack)
     [Fact]
     public async Task The_exporter_reports_postgres_up_and_airflows_database_to_prometheus()
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
         var prometheus = new PrometheusApi(stack.Client("prometheus"));
 
         await Wait.UntilAsync("pg_up == 1 and the airflow database in Prometheus", async ct =>

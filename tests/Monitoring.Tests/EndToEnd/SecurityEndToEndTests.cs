@@ -9,9 +9,9 @@ namespace Monitoring.Tests.EndToEnd;
 public partial class SecurityEndToEndTests(StackFixture stack)
 {
     [Fact]
-    public void Every_port_the_stack_opens_on_the_host_listens_on_loopback_only()
+    public async Task Every_port_the_stack_opens_on_the_host_listens_on_loopback_only()
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
         Assert.SkipUnless(OperatingSystem.IsLinux(), "Reads /proc/net/tcp: Linux only.");
 
         // Aspire's proxies for every endpoint (the UIs and APIs, Prometheus' lifecycle API included) ...

@@ -15,7 +15,7 @@ public class ServicesEndToEndTests(StackFixture stack)
     [Fact]
     public async Task A_service_added_with_one_call_is_scraped_under_its_own_job_as_a_service()
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
         var prometheus = new PrometheusApi(stack.Client("prometheus"));
 
         await Wait.UntilAsync("the sample service's request metrics", async ct =>
@@ -27,7 +27,7 @@ public class ServicesEndToEndTests(StackFixture stack)
     [Fact]
     public async Task Its_failing_requests_fire_the_service_error_alert_which_resolves_when_they_stop()
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
         var sample = stack.App.CreateHttpClient(StackFixture.SampleService, "http");
         var probes = stack.Client("probes");
 

@@ -15,7 +15,7 @@ public class SpineEndToEndTests(StackFixture stack)
     [Fact]
     public async Task Every_resource_is_healthy()
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
 
         Assert.Equal(StackFixture.ExpectedResources, stack.ResourceNames.Order());
         foreach (var name in stack.ResourceNames)
@@ -28,7 +28,7 @@ public class SpineEndToEndTests(StackFixture stack)
     [Fact]
     public async Task Prometheus_scrapes_every_target_and_each_is_up()
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
         var prometheus = new PrometheusApi(stack.Client("prometheus"));
 
         IReadOnlyList<(string Job, string Health, string Error)> targets = [];
@@ -44,7 +44,7 @@ public class SpineEndToEndTests(StackFixture stack)
     [Fact]
     public async Task Prometheus_runs_with_the_retention_parameter()
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
 
         Assert.Equal("15d", await new PrometheusApi(stack.Client("prometheus")).FlagAsync("storage.tsdb.retention.time", Ct));
     }
@@ -52,7 +52,7 @@ public class SpineEndToEndTests(StackFixture stack)
     [Fact]
     public async Task Error_and_latency_faults_are_alerted_to_the_webhook_and_resolved_when_they_end()
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
         var probes = stack.Client("probes");
         var commands = stack.App.Services.GetRequiredService<ResourceCommandService>();
 
@@ -80,7 +80,7 @@ public class SpineEndToEndTests(StackFixture stack)
     [Fact]
     public async Task The_watchdog_reaches_its_own_receiver()
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
 
         // Always firing: any delivery since the graph started counts.
         var watchdog = await AlertAsync(stack.Client("probes"), "Watchdog", "firing", DateTimeOffset.MinValue);
@@ -91,7 +91,7 @@ public class SpineEndToEndTests(StackFixture stack)
     [Fact]
     public async Task The_reload_command_reloads_prometheus()
     {
-        stack.SkipIfUnavailable();
+        await stack.ReadyAsync();
         var http = stack.Client("prometheus");
         async Task<string?> LastConfigTimeAsync(CancellationToken ct) =>
             (await http.GetFromJsonAsync<JsonElement>("/api/v1/status/runtimeinfo", ct)).GetProperty("data").GetProperty("lastConfigTime").GetString();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -6,11 +7,19 @@ namespace Monitoring.Tests.Infrastructure;
 /// <summary>Builds the AppHost's model without starting it: no container runtime is needed.</summary>
 internal sealed class AppHostModel : IAsyncDisposable
 {
-    private readonly DistributedApplication _app;
+    // The models most tests read (the default settings, the local images): built once, read by every test that asks for
+    // them, and disposed when the test assembly ends (SharedModels). A build costs seconds of CPU that the end-to-end
+    // tests, running alongside, wait on. Models with other settings are the test's own.
+    private static readonly ConcurrentDictionary<string, Lazy<Task<DistributedApplication>>> s_shared = new(StringComparer.Ordinal);
+    private static readonly string[][] s_sharedSettings = [[], ["Monitoring:ImageSource=Local"]];
 
-    private AppHostModel(DistributedApplication app)
+    private readonly DistributedApplication _app;
+    private readonly bool _shared;
+
+    private AppHostModel(DistributedApplication app, bool shared)
     {
         _app = app;
+        _shared = shared;
         Model = app.Services.GetRequiredService<DistributedApplicationModel>();
     }
 
@@ -20,10 +29,33 @@ internal sealed class AppHostModel : IAsyncDisposable
     /// <summary>Builds the model with configuration given as <c>key=value</c> pairs (<c>Monitoring:ImageSource=Local</c>).</summary>
     public static async Task<AppHostModel> BuildAsync(params string[] settings)
     {
-        var ct = TestContext.Current.CancellationToken;
+        if (s_sharedSettings.Any(shared => shared.SequenceEqual(settings)))
+        {
+            // Not the test's token: the model outlives the test that first asked for it.
+            var app = await s_shared.GetOrAdd(string.Join('\n', settings), _ => new(() => BuildAppAsync(settings, CancellationToken.None))).Value;
+            return new AppHostModel(app, shared: true);
+        }
+
+        return new AppHostModel(await BuildAppAsync(settings, TestContext.Current.CancellationToken), shared: false);
+    }
+
+    /// <summary>Disposes the shared models (at the end of the test assembly).</summary>
+    public static async Task DisposeSharedAsync()
+    {
+        foreach (var model in s_shared.Values.Where(m => m.IsValueCreated))
+        {
+            if (await model.Value.ConfigureAwait(false) is { } app)
+            {
+                await app.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<DistributedApplication> BuildAppAsync(string[] settings, CancellationToken ct)
+    {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [.. settings.Select(s => $"--{s}")], (options, _) => options.DisableDashboard = true, ct);
-        return new AppHostModel(await builder.BuildAsync(ct));
+        return await builder.BuildAsync(ct);
     }
 
     /// <summary>The resource of that name and type.</summary>
@@ -88,5 +120,6 @@ internal sealed class AppHostModel : IAsyncDisposable
         resource.Annotations.OfType<EndpointAnnotation>().SingleOrDefault(e => e.Name == name)
         ?? throw new Xunit.Sdk.XunitException($"{resource.Name} has no endpoint '{name}'.");
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    /// <summary>Disposes the model, unless it is shared (see <see cref="DisposeSharedAsync"/>).</summary>
+    public ValueTask DisposeAsync() => _shared ? default : _app.DisposeAsync();
 }

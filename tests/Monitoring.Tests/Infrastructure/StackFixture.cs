@@ -24,6 +24,8 @@ public sealed class StackFixture : IAsyncLifetime
     public static readonly string[] ExpectedJobs = ["airflow", "alertmanager", "blackbox", "kafka", "node", "postgres", "probes", "prometheus", SampleService];
 
     private readonly TestVolumes _volumes = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Task<DistributedApplication?>? _starting;
     private DistributedApplication? _app;
 
     /// <summary>The running application.</summary>
@@ -35,13 +37,37 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>The names of the resources in the graph.</summary>
     public IReadOnlyList<string> ResourceNames { get; private set; } = [];
 
+    /// <summary>
+    /// Starts the graph in the background, before any other (most end-to-end tests need this one), and returns at
+    /// once, so the tests that do not need it (model, config, API tests) run while it starts; the tests that do await
+    /// <see cref="ReadyAsync"/>.
+    /// </summary>
     public async ValueTask InitializeAsync()
     {
-        SkipReason = ContainerHost.MissingForGraph();
-        if (SkipReason is null)
+        await TestStack.StartLock.WaitAsync();
+        _starting = Task.Run(async () =>
         {
-            _app = await TestStack.StartAsync(_volumes, AddSampleService, TestContext.Current.CancellationToken);
-            ResourceNames = TestStack.RunnableResources(_app);
+            try
+            {
+                SkipReason = ContainerHost.MissingForGraph();
+                return SkipReason is null ? await TestStack.StartHoldingTheLockAsync(_volumes, AddSampleService, _stopping.Token) : null;
+            }
+            finally
+            {
+                TestStack.StartLock.Release();
+            }
+        });
+    }
+
+    /// <summary>Waits until the graph is up (every resource healthy), or skips the calling test when it cannot run here.</summary>
+    public async Task ReadyAsync()
+    {
+        var app = await _starting!.WaitAsync(TestContext.Current.CancellationToken);
+        Assert.SkipWhen(app is null, SkipReason ?? "");
+        if (_app is null)
+        {
+            ResourceNames = TestStack.RunnableResources(app);
+            _app = app;
         }
     }
 
@@ -54,20 +80,20 @@ public sealed class StackFixture : IAsyncLifetime
             .WithMonitoring(prometheus);
     }
 
-    /// <summary>Skips the calling test when the stack could not start here.</summary>
-    public void SkipIfUnavailable() => Assert.SkipWhen(SkipReason is not null, SkipReason ?? "");
-
     /// <summary>An HTTP client for a resource's <c>http</c> endpoint.</summary>
     public HttpClient Client(string resource) => App.CreateHttpClient(resource, "http");
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        await _stopping.CancelAsync();
+        var app = _starting is null ? null : await _starting.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
+        if (app is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await app.StopAsync();
+            await app.DisposeAsync();
         }
 
         _volumes.Dispose();
+        _stopping.Dispose();
     }
 }

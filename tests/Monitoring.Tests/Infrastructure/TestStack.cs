@@ -8,6 +8,13 @@ internal static class TestStack
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(4);
 
     /// <summary>
+    /// Held while a graph starts: one starts at a time. A start is CPU-bound (the orchestrator, the checks, every
+    /// container at once), so on two cores concurrent starts only slow each other down; the tests' waits, which are
+    /// most of their time, overlap.
+    /// </summary>
+    public static SemaphoreSlim StartLock { get; } = new(1, 1);
+
+    /// <summary>
     /// The settings that run the graph on Podman, as the <c>local-podman</c> launch profile does: Podman 4.3 cannot run
     /// Aspire's container tunnel, so Probes runs as its container and every hop is container to container.
     /// </summary>
@@ -16,15 +23,30 @@ internal static class TestStack
 
     /// <summary>
     /// Starts the graph as F5 runs it - Probes as the project, reached through Aspire's container tunnel, on Docker -
-    /// with the local images, 2 s scrape and evaluation intervals, alerts that wait at most 10 s and Alertmanager
-    /// timers of at most 5 s, plus <paramref name="settings"/> (<c>key=value</c>), and waits until every container and
-    /// project is healthy.
+    /// with the local images and test-scale timers (2 s scrapes, 1 s evaluations, alerts that wait at most 4 s,
+    /// Alertmanager timers and Prometheus' resend delay of at most 2 s), plus <paramref name="settings"/>
+    /// (<c>key=value</c>), and waits until every container and project is healthy.
     /// </summary>
     public static Task<DistributedApplication> StartAsync(TestVolumes volumes, CancellationToken cancellationToken, params string[] settings) =>
         StartAsync(volumes, _ => { }, cancellationToken, settings);
 
     /// <summary>As <see cref="StartAsync(TestVolumes, CancellationToken, string[])"/>, changing the model with <paramref name="configure"/> first.</summary>
     public static async Task<DistributedApplication> StartAsync(
+        TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, CancellationToken cancellationToken, params string[] settings)
+    {
+        await StartLock.WaitAsync(cancellationToken);
+        try
+        {
+            return await StartHoldingTheLockAsync(volumes, configure, cancellationToken, settings);
+        }
+        finally
+        {
+            StartLock.Release();
+        }
+    }
+
+    /// <summary>As <see cref="StartAsync(TestVolumes, Action{IDistributedApplicationTestingBuilder}, CancellationToken, string[])"/>, for a caller that holds <see cref="StartLock"/>.</summary>
+    public static async Task<DistributedApplication> StartHoldingTheLockAsync(
         TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, CancellationToken cancellationToken, params string[] settings)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -64,12 +86,16 @@ internal static class TestStack
         string[] args =
         [
             "Monitoring:ImageSource=Local",
+            // 2 s scrapes: the blackbox-exporter's probe timeout is the scrape timeout less half a second, and must
+            // outlast the 1 s EndpointSlow threshold.
             "Monitoring:ScrapeInterval=2s",
-            "Monitoring:EvaluationInterval=2s",
-            // Alerts wait at most 10 s before firing; their real 'for's are proven by the promtool unit tests.
-            "Monitoring:MaxAlertFor=10s",
-            // Notifications and resolutions leave Alertmanager within 5 s; its real timers are in alertmanager.yml.
-            "Monitoring:MaxGroupInterval=5s",
+            "Monitoring:EvaluationInterval=1s",
+            // Alerts wait at most 4 s before firing; their real 'for's are proven by the promtool unit tests.
+            "Monitoring:MaxAlertFor=4s",
+            // Notifications and resolutions leave Alertmanager within 2 s; its real timers are in alertmanager.yml.
+            "Monitoring:MaxGroupInterval=2s",
+            // Firing alerts reach an Alertmanager that returns within 2 s; Prometheus' minute is what users get.
+            "Monitoring:AlertResendDelay=2s",
             $"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}",
             .. settings,
         ];

@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text;
+using Monitoring.Bench.Exporter;
+
+namespace Monitoring.Bench;
+
+/// <summary>docs/performance.md: each figure with its reference and the ratio, from one run, and the machine it ran on.</summary>
+/// <param name="path">The file written.</param>
+internal sealed class PerformanceReport(string path)
+{
+    // The 15-day retention of the checked-in configuration, and the bytes a sample takes in Prometheus' compressed
+    // blocks: "on average, Prometheus uses only around 1-2 bytes per sample" (docs/prometheus/latest/storage, capacity
+    // planning); the upper end, as an estimate.
+    private const double RetentionDays = 15, BytesPerSample = 2;
+
+    public string Path { get; } = path;
+
+    public AlertLatency.Result? AlertLatency { get; set; }
+
+    public Startup.Result? Startup { get; set; }
+
+    public IReadOnlyList<ExporterComparison.Case>? Exporter { get; set; }
+
+    public Footprint.Result? Footprint { get; set; }
+
+    public Suite.Result? Suite { get; set; }
+
+    public async Task WriteAsync()
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Performance");
+        md.AppendLine();
+        md.AppendLine($"Measured by `eng/bench.sh` on {DateTime.UtcNow:yyyy-MM-dd} on {await MachineAsync()}. Every figure has its");
+        md.AppendLine("reference measured in the same run on the same machine; benchmarks report, they do not fail CI.");
+        md.AppendLine();
+        md.AppendLine("| Figure | Measured | Reference | Ratio | Goal |");
+        md.AppendLine("|---|---|---|---|---|");
+        if (AlertLatency is { } a)
+        {
+            Row(md, "Alert latency, fault to firing notification (median; p95)", $"{a.FiringMedian:0.0} s; {a.FiringP95:0.0} s",
+                $"floor {a.FiringFloor:0.0} s (scrape + evaluation + `for` + group_wait)", a.FiringMedian / a.FiringFloor, "≤ 1.2×");
+            Row(md, "Alert latency, fault ended to resolution (median; p95)", $"{a.ResolvedMedian:0.0} s; {a.ResolvedP95:0.0} s",
+                $"floor {a.ResolvedFloor:0.0} s (the rule's 1m window draining below 5%, + evaluation + group_interval)", a.ResolvedMedian / a.ResolvedFloor, "≤ 1.2×");
+        }
+
+        if (Startup is { } s)
+        {
+            Row(md, "Start-up, launch to every resource healthy (median)", $"{s.AppHost:0.0} s", $"{s.Plain:0.0} s, the same images by plain `docker run`",
+                s.AppHost / s.Plain, "≤ 1.25×");
+        }
+
+        if (Exporter is { } cases)
+        {
+            foreach (var series in cases.Select(c => c.Series).Distinct().Order())
+            {
+                var otel = cases.Single(c => c.Series == series && c.Exporter == ExporterBenchmarks.OpenTelemetryExporter);
+                var reference = cases.Single(c => c.Series == series && c.Exporter == ExporterBenchmarks.PrometheusNet);
+                Row(md, $"`/metrics` scrape of {series:N0} series, OpenTelemetry exporter: latency; allocated",
+                    $"{otel.MeanMilliseconds:0.00} ms; {otel.AllocatedBytes / 1024.0:N0} KiB", $"{reference.MeanMilliseconds:0.00} ms; {reference.AllocatedBytes / 1024.0:N0} KiB (prometheus-net)",
+                    otel.MeanMilliseconds / reference.MeanMilliseconds, series == 10_000 ? "≤ 1× at 10k" : "");
+            }
+        }
+
+        if (Footprint is { } f)
+        {
+            var perDay = f.SamplesPerSecond * 86_400 * BytesPerSample;
+            Row(md, "Samples ingested at the 15 s scrape interval", $"{f.SamplesPerSecond:0} /s ({f.Series:N0} series)", "", null, "");
+            Row(md, "Disk Prometheus uses per day (estimate)", $"{perDay / 1024 / 1024:0} MiB", $"{perDay * RetentionDays / 1024 / 1024 / 1024:0.00} GiB for the 15-day retention", null, "");
+            Row(md, "Memory of the whole stack, idle; under load", $"{f.Idle.Sum(u => u.MemoryMiB):0} MiB; {f.Loaded.Sum(u => u.MemoryMiB):0} MiB", "", null, "");
+            Row(md, "CPU of the whole stack, idle; under load", $"{f.Idle.Sum(u => u.CpuPercent):0} %; {f.Loaded.Sum(u => u.CpuPercent):0} % of one core", "", null, "");
+        }
+
+        if (Suite is { } t)
+        {
+            Row(md, "README test command, images built", $"{t.Total / 60:0}:{t.Total % 60:00} ({t.Counts})", "2:30", t.Total / 150, "≤ 1× (under 2 min 30 s)");
+        }
+
+        md.AppendLine();
+        Details(md);
+        await File.WriteAllTextAsync(Path, md.ToString());
+    }
+
+    private void Details(StringBuilder md)
+    {
+        if (AlertLatency is { } a)
+        {
+            md.AppendLine("## Alert latency");
+            md.AppendLine();
+            md.AppendLine($"{a.Trials} trials on a graph with test-scale timers: scrape and evaluation every 1 s, `for` at most 2 s");
+            md.AppendLine("(`Monitoring:MaxAlertFor`), group_wait and group_interval at most 1 s (`Monitoring:MaxGroupInterval`), resend");
+            md.AppendLine("delay 1 s. The fault is Probes' `error-burst`: every `GET /work` answers 500; the alert is ServiceHighErrorRatio");
+            md.AppendLine("(5xx over all requests, `rate()` over 1m, above 5%), read from ASP.NET Core's own request metric.");
+            md.AppendLine();
+            md.AppendLine($"What remains above the floor is the rule's own window: at 100% errors its ratio crosses 5% after 5% of its 1m");
+            md.AppendLine($"window (3 s), so {a.FiringFloorWithWindow:0.0} s is the firing time these timers allow (measured / that: {a.FiringMedian / a.FiringFloorWithWindow:0.00}×).");
+            md.AppendLine("The window is the users' (four scrapes at 15 s, as Prometheus advises for `rate()`); a shorter one would page on");
+            md.AppendLine("blips. The rest is the webhook's delivery and the 100 ms the measurement polls at.");
+            md.AppendLine();
+        }
+
+        if (Startup is { } s)
+        {
+            md.AppendLine("## Start-up");
+            md.AppendLine();
+            md.AppendLine($"Median of {s.Trials} trials of the AppHost's default graph with the local images (Prometheus, Alertmanager,");
+            md.AppendLine("node-exporter, Postgres, postgres-exporter, blackbox-exporter, Probes as the project), against");
+            md.AppendLine("`bench/startup-plain.sh`: the same images, arguments and mounts by `docker run`, polling the same readiness endpoints");
+            md.AppendLine("(Probes as its container there). Where the AppHost's time goes:");
+            md.AppendLine();
+            md.AppendLine("| Part | Seconds |");
+            md.AppendLine("|---|---|");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Build (`dotnet build AppHost`, nothing changed; F5 does it first, not in the total) | {s.Build:0.0} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Model built (AppHost code, configuration, provisioning files parsed) | {s.ModelBuild:0.0} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Orchestrator (DCP) start and the start-up checks (runtime, local images, promtool, amtool, blackbox `--config.check`), until the first resource starts | {s.Checks:0.0} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Until the last resource starts: `WaitFor` (Postgres → postgres-exporter → Prometheus), and the container tunnel the containers that reach Probes wait for | {s.Waiting:0.0} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| From the last start to every resource healthy (health checks back off 1, 2, 3 … s while unhealthy) | {s.Health:0.0} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Total | {s.AppHost:0.0} |");
+            md.AppendLine();
+            md.AppendLine("The median trial, resource by resource (seconds from launch):");
+            md.AppendLine();
+            md.AppendLine("| Resource | Starting | Running | Healthy |");
+            md.AppendLine("|---|---|---|---|");
+            foreach (var r in s.Timeline)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Starting:0.0} | {r.Running:0.0} | {r.Healthy:0.0} |");
+            }
+
+            md.AppendLine();
+        }
+
+        if (Exporter is { } cases)
+        {
+            md.AppendLine("## `/metrics`: OpenTelemetry's Prometheus exporter against prometheus-net");
+            md.AppendLine();
+            md.AppendLine("One `GET /metrics` of a Kestrel server on loopback holding that many counter series (one label), BenchmarkDotNet");
+            md.AppendLine("short run, in process (the allocations are the server's and the client's together); the OpenTelemetry exporter");
+            md.AppendLine("with its response cache off, as prometheus-net has none.");
+            md.AppendLine();
+            md.AppendLine("| Series | Exporter | Mean | Allocated | Bytes per scrape |");
+            md.AppendLine("|---|---|---|---|---|");
+            foreach (var c in cases.OrderBy(c => c.Series).ThenBy(c => c.Exporter, StringComparer.Ordinal))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {c.Series:N0} | {c.Exporter} | {c.MeanMilliseconds:0.00} ms | {c.AllocatedBytes / 1024.0:N0} KiB | {c.ResponseBytes:N0} |");
+            }
+
+            md.AppendLine();
+        }
+
+        if (Footprint is { } f)
+        {
+            md.AppendLine("## Footprint");
+            md.AppendLine();
+            md.AppendLine("The default graph with the local images at the checked-in 15 s intervals, each window 60 s: CPU averaged over it");
+            md.AppendLine($"(`docker stats`; `/proc` for processes), memory at its end. Idle, then under load: {f.Load}.");
+            md.AppendLine();
+            md.AppendLine("| Container or process | CPU idle | CPU under load | Memory idle | Memory under load |");
+            md.AppendLine("|---|---|---|---|---|");
+            foreach (var name in f.Idle.Select(u => u.Name).Union(f.Loaded.Select(u => u.Name)).Order(StringComparer.Ordinal))
+            {
+                var idle = f.Idle.FirstOrDefault(u => u.Name == name);
+                var loaded = f.Loaded.FirstOrDefault(u => u.Name == name);
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {idle?.CpuPercent:0.0} % | {loaded?.CpuPercent:0.0} % | {idle?.MemoryMiB:0} MiB | {loaded?.MemoryMiB:0} MiB |");
+            }
+
+            md.AppendLine();
+            md.AppendLine($"Disk: {f.SamplesPerSecond:0} samples/s × 86,400 s × {BytesPerSample} bytes a sample (Prometheus' documented 1-2, the upper");
+            md.AppendLine("end) per day; the write-ahead log holds up to the last few hours uncompressed on top of that.");
+            md.AppendLine();
+        }
+
+        if (Suite is { } t)
+        {
+            md.AppendLine("## The test suite");
+            md.AppendLine();
+            md.AppendLine("`eng/test.sh` with the images built (Docker already up) on this machine:");
+            md.AppendLine();
+            md.AppendLine("| Phase | Seconds |");
+            md.AppendLine("|---|---|");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Prerequisites, Docker, images (all present) | {t.Setup:0.0} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Restore and build | {t.Build:0.0} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Tests: unit (model, config, API) tests done after | {t.UnitSpan:0.0} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Tests: end-to-end tests done after | {t.EndToEndSpan:0.0} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Tests, all | {t.Tests:0.0} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Total | {t.Total:0.0} |");
+            md.AppendLine();
+        }
+    }
+
+    private static void Row(StringBuilder md, string figure, string measured, string reference, double? ratio, string goal) =>
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {figure} | {measured} | {reference} | {(ratio is { } r ? $"{r:0.00}×" : "")} | {goal} |");
+
+    private static async Task<string> MachineAsync()
+    {
+        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "unknown CPU";
+        var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        var (_, docker) = await Shell.RunAsync("docker", ["version", "--format", "{{.Server.Version}}"], TimeSpan.FromSeconds(30));
+        return $"{Environment.ProcessorCount} cores ({cpu}), {double.Parse(memory, CultureInfo.InvariantCulture) / 1024 / 1024:0} GiB, " +
+            $"Docker Engine {docker.Trim()}, .NET {Environment.Version}";
+    }
+}
