@@ -10,9 +10,9 @@ namespace Monitoring.Tests.EndToEnd;
 /// <summary>
 /// Faults on a graph of its own (so the shared one is not disturbed), ordered so the waits overlap: components stop
 /// and come back, a user's target refuses, a rule fails, a config edit breaks the reload, alerts fire (Prometheus'
-/// self-monitoring ones included) and resolve through the webhook, and the data in the volumes survives. (The dashboard's
-/// Restart is not used: the orchestrator's restart fails with Podman 4.3; stop then start works, and is what a
-/// restart does.)
+/// self-monitoring ones included) and resolve through the webhook, and the data in the volumes survives restarts of
+/// the components and, at the end, of the whole AppHost. (The dashboard's Restart is not used: the orchestrator's
+/// restart fails with Podman 4.3; stop then start works, and is what a restart does.)
 /// </summary>
 public class FaultEndToEndTests
 {
@@ -29,117 +29,136 @@ public class FaultEndToEndTests
         // A user's own target (job "custom") that sends its metrics with no Content-Type, which Prometheus 3 refuses
         // unless the job names a fallback protocol.
         File.WriteAllText(provisioning.File("prometheus/targets/plain.yml"), $"- targets: ['{PlainExporter}:{PlainExporterPort}']\n");
-        await using var app = await TestStack.StartAsync(volumes, builder => AddPlainExporter(builder), Ct, "Monitoring:Components:blackbox-exporter=false", provisioning.Setting);
-        var commands = app.Services.GetRequiredService<ResourceCommandService>();
-        var probes = app.CreateHttpClient("probes", "http");
-        var alertmanager = app.CreateHttpClient("alertmanager", "http");
-        var prometheus = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
-        await Wait.UntilAsync("every target up, the one with no Content-Type too", async ct =>
+        string[] settings = ["Monitoring:Components:blackbox-exporter=false", provisioning.Setting];
+        string silenceId, postgres, marker;
+        DateTimeOffset sampledAt;
+        await using (var app = await TestStack.StartAsync(volumes, builder => AddPlainExporter(builder), Ct, settings))
         {
-            var targets = await prometheus.TargetsAsync(ct);
-            return targets.Any(t => t.Job == "custom") && targets.All(t => t.Health == "up");
-        }, TimeSpan.FromSeconds(60), Ct);
-        Assert.Equal(1, (await prometheus.QueryAsync("plain_exporter_up{job=\"custom\"} == 1", Ct)).GetArrayLength());
+            var commands = app.Services.GetRequiredService<ResourceCommandService>();
+            var probes = app.CreateHttpClient("probes", "http");
+            var alertmanager = app.CreateHttpClient("alertmanager", "http");
+            var prometheus = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
+            await Wait.UntilAsync("every target up, the one with no Content-Type too", async ct =>
+            {
+                var targets = await prometheus.TargetsAsync(ct);
+                return targets.Any(t => t.Job == "custom") && targets.All(t => t.Health == "up");
+            }, TimeSpan.FromSeconds(60), Ct);
+            Assert.Equal(1, (await prometheus.QueryAsync("plain_exporter_up{job=\"custom\"} == 1", Ct)).GetArrayLength());
 
-        // Before: a silence in Alertmanager and a row in Postgres.
-        var silenceId = await CreateSilenceAsync(alertmanager);
-        // No pooling: a pooled connection would outlive the Postgres it was opened to.
-        var postgres = new NpgsqlConnectionStringBuilder(await app.GetConnectionStringAsync("postgres", Ct)) { Pooling = false }.ConnectionString;
-        var marker = Guid.NewGuid().ToString("n");
-        await SqlAsync(postgres, $"CREATE TABLE survives (marker text); INSERT INTO survives VALUES ('{marker}')");
+            // Before: a silence in Alertmanager and a row in Postgres.
+            silenceId = await CreateSilenceAsync(alertmanager);
+            // No pooling: a pooled connection would outlive the Postgres it was opened to.
+            postgres = new NpgsqlConnectionStringBuilder(await app.GetConnectionStringAsync("postgres", Ct)) { Pooling = false }.ConnectionString;
+            marker = Guid.NewGuid().ToString("n");
+            await SqlAsync(postgres, $"CREATE TABLE survives (marker text); INSERT INTO survives VALUES ('{marker}')");
 
-        // Alertmanager stops first, so every fault below happens while it is away and no alert of it can have been
-        // delivered before.
-        await app.RunCommandAsync("alertmanager", KnownResourceCommands.StopCommand, Ct);
+            // Alertmanager stops first, so every fault below happens while it is away and no alert of it can have been
+            // delivered before.
+            await app.RunCommandAsync("alertmanager", KnownResourceCommands.StopCommand, Ct);
 
-        // Faults: an exporter and the database stop; Probes starts failing; a user's own scrape target refuses
-        // connections (Prometheus' own port 1; file_sd picks the file up by itself); a rule that fails at every
-        // evaluation (many-to-many matching) is loaded; then an edit breaks alerts.yml and the reload is refused.
-        foreach (var name in new[] { "node-exporter", "postgres" })
-        {
-            await app.RunCommandAsync(name, KnownResourceCommands.StopCommand, Ct);
+            // Faults: an exporter and the database stop; Probes starts failing; a user's own scrape target refuses
+            // connections (Prometheus' own port 1; file_sd picks the file up by itself); a rule that fails at every
+            // evaluation (many-to-many matching) is loaded; then an edit breaks alerts.yml and the reload is refused.
+            foreach (var name in new[] { "node-exporter", "postgres" })
+            {
+                await app.RunCommandAsync(name, KnownResourceCommands.StopCommand, Ct);
+            }
+
+            await probes.PostAsync("/scenarios/error-burst", new StringContent("""{"durationSeconds": 900, "errorRatio": 1}""", Encoding.UTF8, "application/json"), Ct);
+            File.WriteAllText(provisioning.File("prometheus/targets/refused.yml"), "- targets: ['localhost:1']\n  labels: {job: refused}\n");
+            File.AppendAllText(provisioning.File("prometheus/alerts.yml"), """
+
+                  - name: fails-on-purpose
+                    rules:
+                      - record: test:many_to_many
+                        expr: up + on() up
+                """);
+            var failingRule = await commands.ExecuteCommandAsync("prometheus", PrometheusBuilderExtensions.ReloadCommandName, Ct);
+            Assert.True(failingRule.Success, failingRule.Message);
+            var rules = File.ReadAllText(provisioning.File("prometheus/alerts.yml"));
+            File.WriteAllText(provisioning.File("prometheus/alerts.yml"), rules.Replace("expr: vector(1)", "expr: vector(1) +", StringComparison.Ordinal));
+            var reload = await commands.ExecuteCommandAsync("prometheus", PrometheusBuilderExtensions.ReloadCommandName, Ct);
+            Assert.False(reload.Success, "a reload of a broken alerts.yml must fail");
+
+            // Prometheus holds the alerts while Alertmanager is away ...
+            (string Alert, Dictionary<string, string> Labels)[] faults =
+            [
+                ("NodeExporterDown", []), ("PostgresDown", []), ("ServiceHighErrorRatio", new() { ["job"] = "probes" }), ("TargetDown", new() { ["job"] = "refused" }),
+                ("PrometheusRuleFailures", new() { ["rule_group"] = "/aspire/rules/alerts.yml;fails-on-purpose" }),
+                ("PrometheusConfigReloadFailed", []), ("PrometheusNotificationsFailing", []),
+            ];
+            await Wait.UntilAsync("the alerts firing in Prometheus", async ct =>
+            {
+                var firing = await FiringInPrometheusAsync(app.CreateHttpClient("prometheus", "http"), ct);
+                return faults.All(f => firing.Contains(f.Alert));
+            }, s_alertTimeout, Ct, TimeSpan.FromSeconds(2));
+
+            // ... and delivers them once it is back (every one arrives after its return), whose silence survived the restart.
+            var returned = DateTimeOffset.UtcNow;
+            await app.RunCommandAsync("alertmanager", KnownResourceCommands.StartCommand, Ct);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("alertmanager", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
+            var silence = await alertmanager.GetFromJsonAsync<JsonElement>($"/api/v2/silence/{silenceId}", Ct);
+            Assert.Equal("active", silence.GetProperty("status").GetProperty("state").GetString());
+            await Task.WhenAll(faults.Select(f => Webhook.AlertAsync(probes, f.Alert, "firing", returned, Ct, f.Labels, s_alertTimeout)));
+
+            // The file is fixed and reloaded: the reload alert resolves.
+            File.WriteAllText(provisioning.File("prometheus/alerts.yml"), rules);
+            var fixedReload = await commands.ExecuteCommandAsync("prometheus", PrometheusBuilderExtensions.ReloadCommandName, Ct);
+            Assert.True(fixedReload.Success, fixedReload.Message);
+
+            // The exporter and the database come back: the resolutions are delivered, and the row survived.
+            foreach (var name in new[] { "node-exporter", "postgres" })
+            {
+                await app.RunCommandAsync(name, KnownResourceCommands.StartCommand, Ct);
+            }
+
+            await Task.WhenAll(
+                AlertAsync(probes, "NodeExporterDown", "resolved", returned), AlertAsync(probes, "PostgresDown", "resolved", returned),
+                AlertAsync(probes, "PrometheusConfigReloadFailed", "resolved", returned));
+            Assert.Equal(1L, await SqlAsync(postgres, $"SELECT count(*) FROM survives WHERE marker = '{marker}'"));
+
+            // Prometheus is stopped and started (the orchestrator removes the container and creates a new one on the same
+            // volume): it comes back healthy with its retention.
+            await app.RunCommandAsync("prometheus", KnownResourceCommands.StopCommand, Ct);
+            await app.ResourceNotifications.WaitForResourceAsync("prometheus", e => e.Snapshot.State?.Text is "Exited" or "Finished", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
+            await app.RunCommandAsync("prometheus", KnownResourceCommands.StartCommand, Ct);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("prometheus", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
+            var restarted = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
+            Assert.Equal("15d", await restarted.FlagAsync("storage.tsdb.retention.time", Ct));
+
+            // The Probes service stops: its target goes down and its health turns; nothing else is disturbed.
+            await app.RunCommandAsync("probes", KnownResourceCommands.StopCommand, Ct);
+            await Wait.UntilAsync("the probes target down and every other target up", async ct =>
+            {
+                var targets = await restarted.TargetsAsync(ct);
+                // Probes also serves the synthetic airflow and kafka jobs here; the refused target never comes up.
+                return targets.Any(t => t.Job == "probes" && t.Health == "down")
+                    && targets.Where(t => t.Job is not ("probes" or "airflow" or "kafka" or "refused")).All(t => t.Health == "up");
+            }, TimeSpan.FromSeconds(60), Ct);
+            Assert.True(app.ResourceNotifications.TryGetCurrentState("probes", out var probesState));
+            Assert.NotEqual(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, probesState.Snapshot.HealthStatus);
+            foreach (var other in new[] { "prometheus", "alertmanager", "postgres", "postgres-exporter", "node-exporter" })
+            {
+                Assert.True(app.ResourceNotifications.TryGetCurrentState(other, out var state));
+                Assert.Equal("Running", state.Snapshot.State?.Text);
+            }
+
+            // Samples to find after the restart below, which stops the whole AppHost gracefully, as closing it does.
+            await Wait.UntilAsync("Prometheus to have scraped itself again", async ct =>
+                (await restarted.QueryAsync("up{job=\"prometheus\"} == 1", ct)).GetArrayLength() == 1, TimeSpan.FromSeconds(60), Ct);
+            sampledAt = DateTimeOffset.UtcNow;
+            await app.StopAsync(Ct);
         }
 
-        await probes.PostAsync("/scenarios/error-burst", new StringContent("""{"durationSeconds": 900, "errorRatio": 1}""", Encoding.UTF8, "application/json"), Ct);
-        File.WriteAllText(provisioning.File("prometheus/targets/refused.yml"), "- targets: ['localhost:1']\n  labels: {job: refused}\n");
-        File.AppendAllText(provisioning.File("prometheus/alerts.yml"), """
-
-              - name: fails-on-purpose
-                rules:
-                  - record: test:many_to_many
-                    expr: up + on() up
-            """);
-        var failingRule = await commands.ExecuteCommandAsync("prometheus", PrometheusBuilderExtensions.ReloadCommandName, Ct);
-        Assert.True(failingRule.Success, failingRule.Message);
-        var rules = File.ReadAllText(provisioning.File("prometheus/alerts.yml"));
-        File.WriteAllText(provisioning.File("prometheus/alerts.yml"), rules.Replace("expr: vector(1)", "expr: vector(1) +", StringComparison.Ordinal));
-        var reload = await commands.ExecuteCommandAsync("prometheus", PrometheusBuilderExtensions.ReloadCommandName, Ct);
-        Assert.False(reload.Success, "a reload of a broken alerts.yml must fail");
-
-        // Prometheus holds the alerts while Alertmanager is away ...
-        (string Alert, Dictionary<string, string> Labels)[] faults =
-        [
-            ("NodeExporterDown", []), ("PostgresDown", []), ("ServiceHighErrorRatio", new() { ["job"] = "probes" }), ("TargetDown", new() { ["job"] = "refused" }),
-            ("PrometheusRuleFailures", new() { ["rule_group"] = "/aspire/rules/alerts.yml;fails-on-purpose" }),
-            ("PrometheusConfigReloadFailed", []), ("PrometheusNotificationsFailing", []),
-        ];
-        await Wait.UntilAsync("the alerts firing in Prometheus", async ct =>
-        {
-            var firing = await FiringInPrometheusAsync(app.CreateHttpClient("prometheus", "http"), ct);
-            return faults.All(f => firing.Contains(f.Alert));
-        }, s_alertTimeout, Ct, TimeSpan.FromSeconds(2));
-
-        // ... and delivers them once it is back (every one arrives after its return), whose silence survived the restart.
-        var returned = DateTimeOffset.UtcNow;
-        await app.RunCommandAsync("alertmanager", KnownResourceCommands.StartCommand, Ct);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("alertmanager", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
-        var silence = await alertmanager.GetFromJsonAsync<JsonElement>($"/api/v2/silence/{silenceId}", Ct);
-        Assert.Equal("active", silence.GetProperty("status").GetProperty("state").GetString());
-        await Task.WhenAll(faults.Select(f => Webhook.AlertAsync(probes, f.Alert, "firing", returned, Ct, f.Labels, s_alertTimeout)));
-
-        // The file is fixed and reloaded: the reload alert resolves.
-        File.WriteAllText(provisioning.File("prometheus/alerts.yml"), rules);
-        var fixedReload = await commands.ExecuteCommandAsync("prometheus", PrometheusBuilderExtensions.ReloadCommandName, Ct);
-        Assert.True(fixedReload.Success, fixedReload.Message);
-
-        // The exporter and the database come back: the resolutions are delivered, and the row survived.
-        foreach (var name in new[] { "node-exporter", "postgres" })
-        {
-            await app.RunCommandAsync(name, KnownResourceCommands.StartCommand, Ct);
-        }
-
-        await Task.WhenAll(
-            AlertAsync(probes, "NodeExporterDown", "resolved", returned), AlertAsync(probes, "PostgresDown", "resolved", returned),
-            AlertAsync(probes, "PrometheusConfigReloadFailed", "resolved", returned));
-        Assert.Equal(1L, await SqlAsync(postgres, $"SELECT count(*) FROM survives WHERE marker = '{marker}'"));
-
-        // Prometheus is stopped and started (the orchestrator removes the container and creates a new one on the same
-        // volume): it comes back healthy with its retention. That samples survive a graceful stop of the AppHost is
-        // proven by PersistenceEndToEndTests.
-        await app.RunCommandAsync("prometheus", KnownResourceCommands.StopCommand, Ct);
-        await app.ResourceNotifications.WaitForResourceAsync("prometheus", e => e.Snapshot.State?.Text is "Exited" or "Finished", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
-        await app.RunCommandAsync("prometheus", KnownResourceCommands.StartCommand, Ct);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("prometheus", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
-        var restarted = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
-        Assert.Equal("15d", await restarted.FlagAsync("storage.tsdb.retention.time", Ct));
-
-        // The Probes service stops: its target goes down and its health turns; nothing else is disturbed.
-        await app.RunCommandAsync("probes", KnownResourceCommands.StopCommand, Ct);
-        await Wait.UntilAsync("the probes target down and every other target up", async ct =>
-        {
-            var targets = await restarted.TargetsAsync(ct);
-            // Probes also serves the synthetic airflow and kafka jobs here; the refused target never comes up.
-            return targets.Any(t => t.Job == "probes" && t.Health == "down")
-                && targets.Where(t => t.Job is not ("probes" or "airflow" or "kafka" or "refused")).All(t => t.Health == "up");
-        }, TimeSpan.FromSeconds(60), Ct);
-        Assert.True(app.ResourceNotifications.TryGetCurrentState("probes", out var probesState));
-        Assert.NotEqual(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, probesState.Snapshot.HealthStatus);
-        foreach (var other in new[] { "prometheus", "alertmanager", "postgres", "postgres-exporter", "node-exporter" })
-        {
-            Assert.True(app.ResourceNotifications.TryGetCurrentState(other, out var state));
-            Assert.Equal("Running", state.Snapshot.State?.Text);
-        }
-
+        // The whole AppHost starts again on the same volumes: the silence, the row and the earlier samples are all there.
+        await using var again = await TestStack.StartAsync(volumes, builder => AddPlainExporter(builder), Ct, settings);
+        var silenceAfter = await again.CreateHttpClient("alertmanager", "http").GetFromJsonAsync<JsonElement>($"/api/v2/silence/{silenceId}", Ct);
+        Assert.Equal("active", silenceAfter.GetProperty("status").GetProperty("state").GetString());
+        var postgresAgain = new NpgsqlConnectionStringBuilder(await again.GetConnectionStringAsync("postgres", Ct)) { Pooling = false }.ConnectionString;
+        Assert.Equal(1L, await SqlAsync(postgresAgain, $"SELECT count(*) FROM survives WHERE marker = '{marker}'"));
+        // A query at a time before this start can only be answered from the first run's samples.
+        var before = await new PrometheusApi(again.CreateHttpClient("prometheus", "http")).QueryAsync("up{job=\"prometheus\"}", Ct, sampledAt);
+        Assert.Equal(1, before.GetArrayLength());
     }
 
     private const string PlainExporter = "plain-exporter";

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Monitoring.Tests.Infrastructure;
-using Npgsql;
 
 namespace Monitoring.Tests.EndToEnd;
 
-/// <summary>Data in the named volumes survives stopping the whole AppHost and starting it again; a volume that cannot be written is named, with the fix.</summary>
+/// <summary>
+/// A volume that cannot be written is named, with the fix. (That the data in the volumes survives stopping the whole
+/// AppHost and starting it again is proven at the end of <see cref="FaultEndToEndTests"/>, on its graph.)
+/// </summary>
 public class PersistenceEndToEndTests
 {
     // A small graph: what persists is Prometheus' and Postgres' data; the rest only slows the two starts down.
@@ -17,33 +19,6 @@ public class PersistenceEndToEndTests
     ];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    [Fact]
-    public async Task Prometheus_samples_and_postgres_rows_survive_a_restart_of_the_apphost()
-    {
-        ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
-        using var volumes = new TestVolumes();
-        var marker = Guid.NewGuid().ToString("n");
-        DateTimeOffset sampledAt;
-
-        await using (var first = await TestStack.StartAsync(volumes, Ct, s_smallGraph))
-        {
-            await ExecuteAsync(await first.GetConnectionStringAsync("postgres", Ct), $"CREATE TABLE survives (marker text); INSERT INTO survives VALUES ('{marker}');");
-            var prometheus = new PrometheusApi(first.CreateHttpClient("prometheus", "http"));
-            await Wait.UntilAsync("Prometheus to have scraped itself", async ct =>
-                (await prometheus.QueryAsync("up{job=\"prometheus\"} == 1", ct)).GetArrayLength() == 1, TimeSpan.FromSeconds(60), Ct);
-            sampledAt = DateTimeOffset.UtcNow;
-            await first.StopAsync(Ct);
-        }
-
-        await using var second = await TestStack.StartAsync(volumes, Ct, s_smallGraph);
-        var rows = await ScalarAsync(await second.GetConnectionStringAsync("postgres", Ct), $"SELECT count(*) FROM survives WHERE marker = '{marker}'");
-        Assert.Equal(1L, rows);
-
-        // A query at a time before the second start can only be answered from the first run's samples.
-        var before = await new PrometheusApi(second.CreateHttpClient("prometheus", "http")).QueryAsync("up{job=\"prometheus\"}", Ct, sampledAt);
-        Assert.Equal(1, before.GetArrayLength());
-    }
 
     [Fact]
     public async Task A_volume_prometheus_cannot_write_is_named_in_its_log_with_the_fix()
@@ -87,21 +62,5 @@ public class PersistenceEndToEndTests
         Assert.Contains($"'{volume}' (mounted at /prometheus)", message);
         Assert.Contains($"volume rm {volume}", message);
         Assert.Contains("--entrypoint chown", message);
-    }
-
-    private static async Task ExecuteAsync(string? connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(Ct);
-    }
-
-    private static async Task<object?> ScalarAsync(string? connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync(Ct);
     }
 }

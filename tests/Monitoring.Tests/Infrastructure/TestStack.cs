@@ -8,11 +8,11 @@ internal static class TestStack
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(4);
 
     /// <summary>
-    /// Held while a graph starts: one starts at a time. A start is CPU-bound (the orchestrator, the checks, every
-    /// container at once), so on two cores concurrent starts only slow each other down; the tests' waits, which are
-    /// most of their time, overlap.
+    /// Held while a graph starts: two start at a time at most. A start is half CPU (the orchestrator, the checks,
+    /// every container at once) and half waiting (health checks backing off, the container tunnel), so on two cores
+    /// two overlap well and more only slow each other down; the tests' waits, most of their time, overlap freely.
     /// </summary>
-    public static SemaphoreSlim StartLock { get; } = new(1, 1);
+    public static SemaphoreSlim StartLock { get; } = new(2, 2);
 
     /// <summary>
     /// The settings that run the graph on Podman, as the <c>local-podman</c> launch profile does: Podman 4.3 cannot run

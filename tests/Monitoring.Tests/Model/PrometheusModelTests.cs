@@ -165,7 +165,8 @@ public class PrometheusModelTests
     public async Task Building_the_model_writes_nothing_to_disk()
     {
         string generated;
-        await using (var app = await AppHostModel.BuildAsync())
+        // A model of its own (the shared ones are read by many tests): the default settings, spelt out.
+        await using (var app = await AppHostModel.BuildAsync($"Monitoring:ScrapeInterval={MonitoringOptions.DefaultInterval}"))
         {
             generated = app.Resource<PrometheusResource>("prometheus").GeneratedDirectory;
         }
