@@ -4,7 +4,7 @@ namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>
 /// A service of a team's own, monitored with one call (<c>WithMonitoring</c>; the sample orders API in the shared
-/// graph): scraped under its own job, and its failing requests alerted from ASP.NET Core's standard metrics.
+/// graph): scraped under its own job, and its failing and slow requests alerted from ASP.NET Core's standard metrics.
 /// </summary>
 public class ServicesEndToEndTests(StackFixture stack)
 {
@@ -25,37 +25,41 @@ public class ServicesEndToEndTests(StackFixture stack)
     }
 
     [Fact]
-    public async Task Its_failing_requests_fire_the_service_error_alert_which_resolves_when_they_stop()
+    public async Task Its_failing_and_slow_requests_fire_the_service_error_and_latency_alerts_which_resolve_when_they_stop()
     {
         await stack.ReadyAsync();
         var sample = stack.App.CreateHttpClient(StackFixture.SampleService, "http");
         var probes = stack.Client("probes");
 
-        // Callers hit its bug (order 0 throws: 500) until the alert arrives.
+        // Callers hit its bug (order 0 throws: 500) and its slow report (1.5 s) until both alerts arrive.
         var since = DateTimeOffset.UtcNow;
         using var calling = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var callers = CallAsync(sample, "/orders/0", calling.Token);
-        DeliveredAlert firing;
+        Task[] callers = [CallAsync(sample, "/orders/0", calling.Token), .. Enumerable.Range(0, 3).Select(_ => CallAsync(sample, "/orders/report", calling.Token))];
+        DeliveredAlert errors, latency;
         try
         {
-            firing = await Webhook.AlertAsync(probes, "ServiceHighErrorRatio", "firing", since, Ct, s_sample);
+            (errors, latency) = (await Webhook.AlertAsync(probes, "ServiceHighErrorRatio", "firing", since, Ct, s_sample),
+                await Webhook.AlertAsync(probes, "ServiceHighLatency", "firing", since, Ct, s_sample));
         }
         finally
         {
             await calling.CancelAsync();
-            await callers;
+            await Task.WhenAll(callers);
         }
 
-        Assert.Equal("warning", firing.Label("severity"));
-        Assert.Equal("docs/alerts.md#servicehigherrorratio", firing.Annotation("runbook_url"));
+        Assert.Equal("warning", errors.Label("severity"));
+        Assert.Equal("docs/alerts.md#servicehigherrorratio", errors.Annotation("runbook_url"));
+        Assert.Equal("docs/alerts.md#servicehighlatency", latency.Annotation("runbook_url"));
 
-        // Good requests only: the ratio falls and the resolution is delivered.
+        // Good, fast requests only: the ratio and the p99 fall and both resolutions are delivered.
         var ended = DateTimeOffset.UtcNow;
         using var healthy = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var good = CallAsync(sample, "/orders/7", healthy.Token);
         try
         {
-            await Webhook.AlertAsync(probes, "ServiceHighErrorRatio", "resolved", ended, Ct, s_sample);
+            await Task.WhenAll(
+                Webhook.AlertAsync(probes, "ServiceHighErrorRatio", "resolved", ended, Ct, s_sample),
+                Webhook.AlertAsync(probes, "ServiceHighLatency", "resolved", ended, Ct, s_sample));
         }
         finally
         {
