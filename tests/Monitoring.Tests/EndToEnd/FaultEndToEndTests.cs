@@ -101,6 +101,16 @@ public class FaultEndToEndTests
             Assert.Equal("active", silence.GetProperty("status").GetProperty("state").GetString());
             await Task.WhenAll(faults.Select(f => Webhook.AlertAsync(probes, f.Alert, "firing", returned, Ct, f.Labels, s_alertTimeout)));
 
+            // NodeExporterDown explains the node job's TargetDown (alertmanager.yml's inhibit_rules): Alertmanager holds
+            // that one, inhibited, instead of sending it.
+            await Wait.UntilAsync("the node job's TargetDown inhibited by NodeExporterDown", async ct =>
+            {
+                var held = await alertmanager.GetFromJsonAsync<JsonElement>(
+                    "/api/v2/alerts?filter=" + Uri.EscapeDataString("alertname=\"TargetDown\"") + "&filter=" + Uri.EscapeDataString("job=\"node\""), ct);
+                return held.EnumerateArray().Any(a => a.GetProperty("status").GetProperty("state").GetString() == "suppressed"
+                    && a.GetProperty("status").GetProperty("inhibitedBy").GetArrayLength() > 0);
+            }, s_alertTimeout, Ct);
+
             // The file is fixed and reloaded: the reload alert resolves.
             File.WriteAllText(provisioning.File("prometheus/alerts.yml"), rules);
             var fixedReload = await commands.ExecuteCommandAsync("prometheus", PrometheusBuilderExtensions.ReloadCommandName, Ct);

@@ -41,6 +41,23 @@ public class SpineEndToEndTests(StackFixture stack)
         Assert.Equal(StackFixture.ExpectedJobs, targets.Select(t => t.Job).Distinct().Order());
     }
 
+    /// <summary>
+    /// As on F5 with Docker: the .NET projects run on the host, and Prometheus, in its container, reaches each through
+    /// Aspire's container tunnel, whose address inside the container network is <c>aspire.dev.internal</c>.
+    /// </summary>
+    [Fact]
+    public async Task Prometheus_reaches_the_projects_through_the_container_tunnel()
+    {
+        await stack.ReadyAsync();
+        var prometheus = new PrometheusApi(stack.Client("prometheus"));
+
+        foreach (var job in new[] { "probes", StackFixture.SampleService })
+        {
+            var url = Assert.Single(await prometheus.ScrapeUrlsAsync(job, Ct));
+            Assert.Equal("aspire.dev.internal", url.Host);
+        }
+    }
+
     [Fact]
     public async Task Prometheus_runs_with_the_retention_parameter()
     {

@@ -16,6 +16,15 @@ internal sealed class PrometheusApi(HttpClient http)
             t.GetProperty("lastError").GetString() ?? ""))];
     }
 
+    /// <summary>The URLs Prometheus scrapes for a job's active targets.</summary>
+    public async Task<IReadOnlyList<Uri>> ScrapeUrlsAsync(string job, CancellationToken ct)
+    {
+        var body = await http.GetFromJsonAsync<JsonElement>("/api/v1/targets?state=active", ct);
+        return [.. body.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
+            .Where(t => t.GetProperty("labels").GetProperty("job").GetString() == job)
+            .Select(t => new Uri(t.GetProperty("scrapeUrl").GetString()!))];
+    }
+
     /// <summary>A command-line flag's value.</summary>
     public async Task<string?> FlagAsync(string name, CancellationToken ct)
     {

@@ -69,6 +69,22 @@ public class AlertmanagerModelTests
     }
 
     [Fact]
+    public async Task Each_external_receiver_gets_the_severities_its_parameter_chooses_or_its_default()
+    {
+        await using var app = await AppHostModel.BuildAsync(
+            "Parameters:alertmanager-slack-webhook-url=https://slack.invalid/hook", "Parameters:alertmanager-slack-severities=critical",
+            "Parameters:alertmanager-email-to=ops@example.invalid", "Parameters:alertmanager-smtp-smarthost=smtp.example.invalid:587",
+            "Parameters:alertmanager-smtp-from=am@example.invalid",
+            "Parameters:alertmanager-webhook-url=https://hook.invalid/", "Parameters:alertmanager-webhook-severities=warning");
+
+        var receivers = app.Resource<AlertmanagerResource>("alertmanager").Annotations.OfType<ExternalReceiverAnnotation>().ToDictionary(r => r.Kind);
+        Assert.Equal("critical", await receivers[ExternalReceiverKind.Slack].Severities.GetValueAsync(TestContext.Current.CancellationToken));
+        // E-mail, its parameter unset: critical only.
+        Assert.Equal("critical", await receivers[ExternalReceiverKind.Email].Severities.GetValueAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("warning", await receivers[ExternalReceiverKind.Webhook].Severities.GetValueAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Its_timers_are_the_files_unless_a_max_group_interval_is_set()
     {
         await using var asWritten = await AppHostModel.BuildAsync();
