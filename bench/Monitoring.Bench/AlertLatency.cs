@@ -18,8 +18,11 @@ internal static class AlertLatency
 
     private static readonly Dictionary<string, string> s_probes = new() { ["job"] = "probes" };
 
-    public sealed record Result(int Trials, double FiringMedian, double FiringP95, double FiringFloor, double FiringFloorWithWindow,
-        double ResolvedMedian, double ResolvedP95, double ResolvedFloor);
+    public sealed record Result(int Trials, double FiringMedian, double FiringP95, double FiringFloor, double FiringFloorWithWindow, double FailingShare,
+        double ResolvedMedian, double ResolvedP95, double ResolvedFloor, IReadOnlyList<Stage> FiringStages, IReadOnlyList<Stage> ResolvedStages);
+
+    /// <summary>A step on the way to the notification: the median seconds from the fault's start (or end) until it held.</summary>
+    public sealed record Stage(string Name, double Median);
 
     public static async Task<Result> MeasureAsync(int trials, CancellationToken ct)
     {
@@ -29,6 +32,7 @@ internal static class AlertLatency
             "Monitoring:Components:node-exporter=false", "Monitoring:Components:postgres=false", "Monitoring:Components:blackbox-exporter=false");
         var probes = graph.Client("probes");
         var prometheus = graph.Client("prometheus");
+        var alertmanager = graph.Client("alertmanager");
         // Until Probes' traffic fills the rule's window, as it would on a running stack.
         await UntilAsync(async () => await QueryCountAsync(prometheus,
             "count_over_time(http_server_request_duration_seconds_count{job=\"probes\", http_route=\"/work\", http_response_status_code=\"200\"}[1m]) >= 55", ct) > 0,
@@ -36,30 +40,117 @@ internal static class AlertLatency
 
         var firing = new List<double>();
         var resolved = new List<double>();
+        var firingStages = new List<double[]>();
+        var failingShare = new List<double>();
+        var resolvedStages = new List<double[]>();
+        // The groups Alertmanager held while the trial before fired, its own included (none before the first).
+        var groupsWithTheLast = double.MaxValue;
         for (var trial = 0; trial < trials; trial++)
         {
-            await UntilAsync(async () => !await IsActiveAsync(prometheus, ct), TimeSpan.FromMinutes(3), ct);
+            // Each trial starts as a user's first alert does: nothing active, and no aggregation group left in
+            // Alertmanager from the trial before (a group that still exists sends at its next group_interval, without
+            // the group_wait). Alertmanager drops an emptied group at its 30 s maintenance tick (dispatch/dispatch.go,
+            // run and doMaintenance, v0.28.1).
+            await UntilAsync(async () => !await IsActiveAsync(prometheus, ct) && await AggregationGroupsAsync(alertmanager, ct) < groupsWithTheLast,
+                TimeSpan.FromMinutes(3), ct);
 
+            // The steps in between, each polled at the measurement's resolution: they name where the time goes.
+            var errorsBefore = await QueryValueAsync(prometheus, ErrorCount, ct);
+            Func<Task<bool>>[] towardsFiring =
+            [
+                async () => await QueryValueAsync(prometheus, ErrorCount, ct) > errorsBefore,
+                async () => await IsActiveAsync(prometheus, ct),
+                async () => await QueryCountAsync(prometheus, "ALERTS{alertname=\"ServiceHighErrorRatio\", job=\"probes\", alertstate=\"firing\"}", ct) > 0,
+                async () => await InAlertmanagerAsync(alertmanager, ct),
+            ];
             var clock = Stopwatch.StartNew();
             var since = DateTimeOffset.UtcNow;
             (await probes.PostAsync("/scenarios/error-burst", new StringContent("""{"durationSeconds": 600, "errorRatio": 1}""", Encoding.UTF8, "application/json"), ct)).EnsureSuccessStatusCode();
-            await UntilAsync(() => ArrivedAsync(probes, "firing", since, ct), TimeSpan.FromMinutes(3), ct);
+            firingStages.Add(await StagesAsync(clock, towardsFiring, () => ArrivedAsync(probes, "firing", since, ct), ct));
             firing.Add(clock.Elapsed.TotalSeconds);
+            groupsWithTheLast = await AggregationGroupsAsync(alertmanager, ct);
+            failingShare.Add(await QueryValueAsync(prometheus, FailingShare, ct));
 
+            Func<Task<bool>>[] towardsResolved =
+            [
+                async () => !await IsActiveAsync(prometheus, ct),
+                async () => !await InAlertmanagerAsync(alertmanager, ct),
+            ];
             clock.Restart();
             since = DateTimeOffset.UtcNow;
             (await probes.DeleteAsync("/scenarios/error-burst", ct)).EnsureSuccessStatusCode();
-            await UntilAsync(() => ArrivedAsync(probes, "resolved", since, ct), TimeSpan.FromMinutes(3), ct);
+            resolvedStages.Add(await StagesAsync(clock, towardsResolved, () => ArrivedAsync(probes, "resolved", since, ct), ct));
             resolved.Add(clock.Elapsed.TotalSeconds);
-            Console.WriteLine($"  trial {trial + 1}: firing {firing[^1]:0.0} s, resolved {resolved[^1]:0.0} s");
+            Console.WriteLine($"  trial {trial + 1}: firing {firing[^1]:0.0} s ({string.Join(", ", firingStages[^1].Select(t => $"{t:0.0}"))}), resolved {resolved[^1]:0.0} s ({string.Join(", ", resolvedStages[^1].Select(t => $"{t:0.0}"))})");
         }
 
         // The floor: a scrape to see the errors, an evaluation, the 'for', the group wait. The rule adds the time its
-        // ratio over a 1m window needs to cross 5% at 100% errors (3 s), and to fall back under it (57 s), plus an
-        // evaluation and a group interval for the resolution.
+        // ratio over the 1m window needs to cross 5%: at a share f of the requests failing, window × threshold / f
+        // seconds of errors (3 s when every request fails); it falls back under 5% when fewer than that many seconds
+        // of errors remain in the window, plus an evaluation and a group interval for the resolution.
         var floor = Scrape + Evaluation + For + GroupWait;
-        return new(trials, Percentile(firing, 0.5), Percentile(firing, 0.95), floor, floor + (Window * Threshold),
-            Percentile(resolved, 0.5), Percentile(resolved, 0.95), (Window * (1 - Threshold)) + Evaluation + GroupWait);
+        var share = Percentile(failingShare, 0.5);
+        return new(trials, Percentile(firing, 0.5), Percentile(firing, 0.95), floor, floor + (Window * Threshold / share), share,
+            Percentile(resolved, 0.5), Percentile(resolved, 0.95), Window - (Window * Threshold / share) + Evaluation + GroupWait,
+            Medians(firingStages, "the errors scraped by Prometheus", "the rule true (alert pending)", "the alert firing in Prometheus", "the alert in Alertmanager"),
+            Medians(resolvedStages, "the rule false (alert gone from Prometheus)", "the alert resolved in Alertmanager"));
+    }
+
+    // The share of Probes' requests failing under the fault (its scrapes and health checks keep succeeding).
+    private const string FailingShare =
+        "sum(rate(http_server_request_duration_seconds_count{job=\"probes\", http_response_status_code=~\"5..\"}[5s])) / sum(rate(http_server_request_duration_seconds_count{job=\"probes\"}[5s]))";
+
+    private const string ErrorCount =
+        "sum(http_server_request_duration_seconds_count{job=\"probes\", http_route=\"/work\", http_response_status_code=\"500\"}) or vector(0)";
+
+    private static List<Stage> Medians(List<double[]> trials, params string[] names) =>
+        [.. names.Select((name, i) => new Stage(name, Percentile([.. trials.Select(t => t[i])], 0.5)))];
+
+    /// <summary>Polls the steps in order every 100 ms, then <paramref name="done"/>, noting when each step first held.</summary>
+    private static async Task<double[]> StagesAsync(Stopwatch clock, Func<Task<bool>>[] steps, Func<Task<bool>> done, CancellationToken ct)
+    {
+        var reached = new double[steps.Length];
+        var next = 0;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(TimeSpan.FromMinutes(3));
+        while (true)
+        {
+            while (next < steps.Length && await steps[next]())
+            {
+                reached[next++] = clock.Elapsed.TotalSeconds;
+            }
+
+            // The webhook is read only once every step has held: reading it is a request to Probes, which its error
+            // ratio counts, and polling it all along would double the requests the ratio is taken over.
+            if (next == steps.Length && await done())
+            {
+                return reached;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), limit.Token);
+        }
+    }
+
+    private static async Task<bool> InAlertmanagerAsync(HttpClient alertmanager, CancellationToken ct)
+    {
+        var alerts = await alertmanager.GetFromJsonAsync<JsonElement>(
+            "/api/v2/alerts?active=true&silenced=false&inhibited=false&filter=" + Uri.EscapeDataString("alertname=\"ServiceHighErrorRatio\""), ct);
+        return alerts.EnumerateArray().Any(a => a.GetProperty("labels").TryGetProperty("job", out var job) && job.GetString() == "probes");
+    }
+
+    /// <summary>Alertmanager's <c>alertmanager_dispatcher_aggregation_groups</c>, read from its own metrics.</summary>
+    private static async Task<double> AggregationGroupsAsync(HttpClient alertmanager, CancellationToken ct)
+    {
+        var metrics = await alertmanager.GetStringAsync("/metrics", ct);
+        var line = metrics.Split('\n').Single(l => l.StartsWith("alertmanager_dispatcher_aggregation_groups ", StringComparison.Ordinal));
+        return double.Parse(line["alertmanager_dispatcher_aggregation_groups ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<double> QueryValueAsync(HttpClient prometheus, string promql, CancellationToken ct)
+    {
+        var body = await prometheus.GetFromJsonAsync<JsonElement>("/api/v1/query?query=" + Uri.EscapeDataString(promql), ct);
+        var result = body.GetProperty("data").GetProperty("result");
+        return result.GetArrayLength() == 0 ? 0 : double.Parse(result[0].GetProperty("value")[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<bool> IsActiveAsync(HttpClient prometheus, CancellationToken ct) =>
