@@ -12,6 +12,10 @@ internal static class FailedStart
     /// <summary>Builds and starts the app, expects start-up to fail, checks that nothing started, and returns the error.</summary>
     public static async Task<string> MessageAsync(IDistributedApplicationTestingBuilder builder, CancellationToken cancellationToken)
     {
+        // The orchestrator creates the volumes before start-up fails: test-owned names, removed afterwards, never the
+        // ones a developer's own F5 of this AppHost uses.
+        using var volumes = new TestVolumes();
+        volumes.Apply(builder);
         await using var app = await builder.BuildAsync(cancellationToken);
 
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(cancellationToken).WaitAsync(s_timeout, cancellationToken));
