@@ -24,6 +24,11 @@ set_up=$(now)
 dotnet build "$repo/Monitoring.sln" --nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed, 0 skipped (the build failed, see above)"; exit 1; }
 built=$(now)
 
+# The volumes there are before the tests: the tests must leave none behind, and never create one of the names a
+# developer's own F5 of this AppHost uses (every test names its own, TestVolumes).
+volumes() { { docker volume ls -q; command -v podman >/dev/null && podman volume ls -q; } 2>/dev/null | sort -u; }
+volumes_before=$(volumes)
+
 results="$repo/artifacts/test-results"
 rm -rf "$results"
 log="$(mktemp)"
@@ -51,6 +56,12 @@ passed=$(count passed)
 failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
 skipped=$(( $(count total) - $(count executed) ))
 [ "$skips_ok" -eq 0 ] || failed=$(( failed + ${unexpected:-1} ))
+left=$(comm -13 <(echo "$volumes_before") <(volumes))
+if [ -n "$left" ]; then
+  echo "The tests left volumes behind (a test that does not name its volumes with TestVolumes, or does not remove them):"
+  sed 's/^/  /' <<<"$left"
+  failed=$(( failed + 1 ))
+fi
 
 # Where the time went: setting up (prerequisites, Docker, images), building, testing; within the tests, when the last
 # unit (model, config, API) test and the last end-to-end test ended (they run side by side).

@@ -1,3 +1,5 @@
+using Aspire.Hosting.Eventing;
+using Aspire.Hosting.Lifecycle;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -55,7 +57,21 @@ internal sealed class AppHostModel : IAsyncDisposable
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [.. settings.Select(s => $"--{s}")], (options, _) => options.DisableDashboard = true, ct);
+        builder.Services.AddSingleton<IDistributedApplicationEventingSubscriber, NeverStarted>();
         return await builder.BuildAsync(ct);
+    }
+
+    /// <summary>
+    /// Stops a model's app at the first step of its start-up, before the start-up checks and the orchestrator. The testing
+    /// builder runs the AppHost's own entry point, which goes on to <c>Run()</c> the app it built whether or not the test
+    /// starts it (Aspire.Hosting.Testing: DistributedApplicationEntryPointInvoker runs the entry point to its end, and the
+    /// test's StartAsync only awaits that start). Without this, every model started the whole graph in the background for
+    /// as long as it lived: an orchestrator, containers on the volumes a developer's own F5 uses, Probes.
+    /// </summary>
+    private sealed class NeverStarted : IDistributedApplicationEventingSubscriber
+    {
+        public Task SubscribeAsync(IDistributedApplicationEventing eventing, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("A model built by the tests is read, never started.");
     }
 
     /// <summary>The resource of that name and type.</summary>
