@@ -19,7 +19,8 @@ internal static class AlertLatency
     private static readonly Dictionary<string, string> s_probes = new() { ["job"] = "probes" };
 
     public sealed record Result(int Trials, double FiringMedian, double FiringP95, double FiringFloor, double FiringFloorWithWindow, double FailingShare,
-        double ResolvedMedian, double ResolvedP95, double ResolvedFloor, IReadOnlyList<Stage> FiringStages, IReadOnlyList<Stage> ResolvedStages);
+        double ResolvedMedian, double ResolvedP95, double ResolvedFloor, IReadOnlyList<Stage> FiringStages, IReadOnlyList<Stage> ResolvedStages,
+        int TrialsHeldForGroupWait);
 
     /// <summary>A step on the way to the notification: the median seconds from the fault's start (or end) until it held.</summary>
     public sealed record Stage(string Name, double Median);
@@ -43,16 +44,19 @@ internal static class AlertLatency
         var firingStages = new List<double[]>();
         var failingShare = new List<double>();
         var resolvedStages = new List<double[]>();
-        // The groups Alertmanager held while the trial before fired, its own included (none before the first).
-        var groupsWithTheLast = double.MaxValue;
+        // When the trial before's resolution was delivered, which empties its group (none before the first).
+        var resolvedAt = Stopwatch.StartNew();
+        var heldForGroupWait = 0;
+        var maintenance = TimeSpan.Zero;
         for (var trial = 0; trial < trials; trial++)
         {
             // Each trial starts as a user's first alert does: nothing active, and no aggregation group left in
             // Alertmanager from the trial before (a group that still exists sends at its next group_interval, without
-            // the group_wait). Alertmanager drops an emptied group at its 30 s maintenance tick (dispatch/dispatch.go,
-            // run and doMaintenance, v0.28.1).
-            await UntilAsync(async () => !await IsActiveAsync(prometheus, ct) && await AggregationGroupsAsync(alertmanager, ct) < groupsWithTheLast,
-                TimeSpan.FromMinutes(3), ct);
+            // the group_wait). The resolved notification empties the group, and Alertmanager drops empty groups at a
+            // maintenance tick every 30 s (dispatch/dispatch.go, run and doMaintenance, v0.28.1): so a trial starts
+            // once 30 s have passed since the resolution before it (other alerts' groups come and go, so the group
+            // count cannot say it).
+            await UntilAsync(async () => resolvedAt.Elapsed > maintenance && !await IsActiveAsync(prometheus, ct), TimeSpan.FromMinutes(3), ct);
 
             // The steps in between, each polled at the measurement's resolution: they name where the time goes.
             var errorsBefore = await QueryValueAsync(prometheus, ErrorCount, ct);
@@ -68,7 +72,8 @@ internal static class AlertLatency
             (await probes.PostAsync("/scenarios/error-burst", new StringContent("""{"durationSeconds": 600, "errorRatio": 1}""", Encoding.UTF8, "application/json"), ct)).EnsureSuccessStatusCode();
             firingStages.Add(await StagesAsync(clock, towardsFiring, () => ArrivedAsync(probes, "firing", since, ct), ct));
             firing.Add(clock.Elapsed.TotalSeconds);
-            groupsWithTheLast = await AggregationGroupsAsync(alertmanager, ct);
+            // Held by Alertmanager for (about) its group_wait of 1 s, or sent at once.
+            heldForGroupWait += firing[^1] - firingStages[^1][^1] >= 0.5 ? 1 : 0;
             failingShare.Add(await QueryValueAsync(prometheus, FailingShare, ct));
 
             Func<Task<bool>>[] towardsResolved =
@@ -81,6 +86,8 @@ internal static class AlertLatency
             (await probes.DeleteAsync("/scenarios/error-burst", ct)).EnsureSuccessStatusCode();
             resolvedStages.Add(await StagesAsync(clock, towardsResolved, () => ArrivedAsync(probes, "resolved", since, ct), ct));
             resolved.Add(clock.Elapsed.TotalSeconds);
+            resolvedAt.Restart();
+            maintenance = TimeSpan.FromSeconds(31);
             Console.WriteLine($"  trial {trial + 1}: firing {firing[^1]:0.0} s ({string.Join(", ", firingStages[^1].Select(t => $"{t:0.0}"))}), resolved {resolved[^1]:0.0} s ({string.Join(", ", resolvedStages[^1].Select(t => $"{t:0.0}"))})");
         }
 
@@ -93,7 +100,7 @@ internal static class AlertLatency
         return new(trials, Percentile(firing, 0.5), Percentile(firing, 0.95), floor, floor + (Window * Threshold / share), share,
             Percentile(resolved, 0.5), Percentile(resolved, 0.95), Window - (Window * Threshold / share) + Evaluation + GroupWait,
             Medians(firingStages, "the errors scraped by Prometheus", "the rule true (alert pending)", "the alert firing in Prometheus", "the alert in Alertmanager"),
-            Medians(resolvedStages, "the rule false (alert gone from Prometheus)", "the alert resolved in Alertmanager"));
+            Medians(resolvedStages, "the rule false (alert gone from Prometheus)", "the alert resolved in Alertmanager"), heldForGroupWait);
     }
 
     // The share of Probes' requests failing under the fault (its scrapes and health checks keep succeeding).
@@ -136,14 +143,6 @@ internal static class AlertLatency
         var alerts = await alertmanager.GetFromJsonAsync<JsonElement>(
             "/api/v2/alerts?active=true&silenced=false&inhibited=false&filter=" + Uri.EscapeDataString("alertname=\"ServiceHighErrorRatio\""), ct);
         return alerts.EnumerateArray().Any(a => a.GetProperty("labels").TryGetProperty("job", out var job) && job.GetString() == "probes");
-    }
-
-    /// <summary>Alertmanager's <c>alertmanager_dispatcher_aggregation_groups</c>, read from its own metrics.</summary>
-    private static async Task<double> AggregationGroupsAsync(HttpClient alertmanager, CancellationToken ct)
-    {
-        var metrics = await alertmanager.GetStringAsync("/metrics", ct);
-        var line = metrics.Split('\n').Single(l => l.StartsWith("alertmanager_dispatcher_aggregation_groups ", StringComparison.Ordinal));
-        return double.Parse(line["alertmanager_dispatcher_aggregation_groups ".Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<double> QueryValueAsync(HttpClient prometheus, string promql, CancellationToken ct)

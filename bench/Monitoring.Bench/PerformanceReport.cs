@@ -111,9 +111,10 @@ internal sealed class PerformanceReport(string path)
             md.AppendLine("the 5xx share over its 1m window passes 5%: with a share f of the requests failing, that takes 60 × 0.05 / f");
             md.AppendLine(CultureInfo.InvariantCulture, $"seconds of errors, here f = {a.FailingShare:0.00} (Probes' scrapes and health checks keep succeeding), so");
             md.AppendLine(CultureInfo.InvariantCulture, $"{a.FiringFloorWithWindow - a.FiringFloor:0.0} s, plus the evaluation that sees it. The `for` adds 2 s, rounded up to an evaluation. Prometheus hands");
-            md.AppendLine("the alert to Alertmanager at once; Alertmanager sends it after group_wait (1 s), its group being new: each trial");
-            md.AppendLine("starts, as a user's first alert does, once Alertmanager has dropped the trial before's group (a group that still");
-            md.AppendLine("exists sends at its next group_interval tick instead, without the wait).");
+            md.AppendLine("the alert to Alertmanager at once. Each trial starts more than 30 s after the resolution before it, once");
+            md.AppendLine("Alertmanager's maintenance tick has dropped the emptied group (dispatch.go, v0.28.1), so the alert meets a new group");
+            md.AppendLine(CultureInfo.InvariantCulture, $"whose group_wait (1 s) should hold it, as a user's first alert is held; {a.TrialsHeldForGroupWait} of the {a.Trials} trials were held about that long, the");
+            md.AppendLine("others sent at once (why was not established here; the floor counts group_wait whole either way).");
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"So the time these timers and this rule allow is the floor plus that crossing, {a.FiringFloorWithWindow:0.0} s (each interval");
             md.AppendLine(CultureInfo.InvariantCulture, $"counted whole, as in the floor; a median waits half of each on average): measured / that = {a.FiringMedian / a.FiringFloorWithWindow:0.00}×.");
@@ -216,6 +217,22 @@ internal sealed class PerformanceReport(string path)
             md.AppendLine(CultureInfo.InvariantCulture, $"| Tests: end-to-end tests done after | {t.EndToEndSpan:0.0} |");
             md.AppendLine(CultureInfo.InvariantCulture, $"| Tests, all | {t.Tests:0.0} |");
             md.AppendLine(CultureInfo.InvariantCulture, $"| Total | {t.Total:0.0} |");
+            md.AppendLine();
+            var c = t.Cpu;
+            md.AppendLine(CultureInfo.InvariantCulture, $"Over the whole command the {Environment.ProcessorCount} cores were busy {c.BusyCoreSeconds:0} of {c.AvailableCoreSeconds:0} core-seconds");
+            md.AppendLine(CultureInfo.InvariantCulture, $"({100 * c.BusyCoreSeconds / c.AvailableCoreSeconds:0}%): the suite is bound by CPU, and it gets faster only by doing less work, not by waiting less.");
+            md.AppendLine("Where that CPU went, by command (each process's own CPU, sampled every second; processes that live less than a");
+            md.AppendLine("second, such as the `docker` CLI calls the orchestrator makes to watch its containers, are only in the remainder):");
+            md.AppendLine();
+            md.AppendLine("| Command | Core-seconds | Share of the busy time |");
+            md.AppendLine("|---|---|---|");
+            foreach (var (command, seconds) in c.ByCommand.Take(12))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| `{command}` | {seconds:0.0} | {100 * seconds / c.BusyCoreSeconds:0}% |");
+            }
+
+            var rest = c.BusyCoreSeconds - c.ByCommand.Take(12).Sum(x => x.CoreSeconds);
+            md.AppendLine(CultureInfo.InvariantCulture, $"| everything else (other processes, short-lived ones, the kernel) | {rest:0.0} | {100 * rest / c.BusyCoreSeconds:0}% |");
             md.AppendLine();
         }
     }

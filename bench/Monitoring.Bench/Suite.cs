@@ -7,13 +7,15 @@ namespace Monitoring.Bench;
 /// <summary>The README's test command, timed, split into its phases (as eng/test.sh reports them).</summary>
 internal static partial class Suite
 {
-    public sealed record Result(double Total, double Setup, double Build, double Tests, double UnitSpan, double EndToEndSpan, string Counts);
+    public sealed record Result(double Total, double Setup, double Build, double Tests, double UnitSpan, double EndToEndSpan, string Counts, CpuAccounting.Result Cpu);
 
     public static async Task<Result> MeasureAsync()
     {
         var clock = Stopwatch.StartNew();
+        await using var cpu = CpuAccounting.Start();
         var (exitCode, output) = await Shell.RunAsync("bash", [Path.Combine(Shell.RepoRoot, "eng", "test.sh")], TimeSpan.FromMinutes(30), Shell.RepoRoot);
         var total = clock.Elapsed.TotalSeconds;
+        var used = await cpu.StopAsync();
         var counts = output.Split('\n').LastOrDefault(l => CountsLine().IsMatch(l)) ?? "(no counts)";
         var phases = Phases().Match(output);
         if (exitCode != 0 || !phases.Success)
@@ -22,7 +24,7 @@ internal static partial class Suite
         }
 
         double Group(string name) => double.Parse(phases.Groups[name].Value, CultureInfo.InvariantCulture);
-        return new(total, Group("setup"), Group("build"), Group("tests"), Group("unit"), Group("e2e"), counts);
+        return new(total, Group("setup"), Group("build"), Group("tests"), Group("unit"), Group("e2e"), counts, used);
     }
 
     [GeneratedRegex(@"^\d+ passed, \d+ failed, \d+ skipped")]
