@@ -160,8 +160,11 @@ public class FaultEndToEndTests
             await app.StopAsync(Ct);
         }
 
-        // The whole AppHost starts again on the same volumes: the silence, the row and the earlier samples are all there.
-        await using var again = await TestStack.StartAsync(volumes, builder => AddPlainExporter(builder), Ct, settings);
+        // The AppHost starts again on the same volumes: the silence, the row and the earlier samples are all there. (The
+        // components that keep no data, and Probes, are left off: they have nothing to bring back.)
+        await using var again = await TestStack.StartAsync(volumes,
+            builder => builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "probes")).WithExplicitStart(), Ct,
+            [.. settings, "Monitoring:Components:node-exporter=false", "Monitoring:Components:postgres-exporter=false"]);
         var silenceAfter = await again.CreateHttpClient("alertmanager", "http").GetFromJsonAsync<JsonElement>($"/api/v2/silence/{silenceId}", Ct);
         Assert.Equal("active", silenceAfter.GetProperty("status").GetProperty("state").GetString());
         var postgresAgain = new NpgsqlConnectionStringBuilder(await again.GetConnectionStringAsync("postgres", Ct)) { Pooling = false }.ConnectionString;

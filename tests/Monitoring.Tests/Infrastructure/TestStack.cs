@@ -80,8 +80,9 @@ internal static class TestStack
     public static Task<DistributedApplication> BuildAsync(TestVolumes volumes, CancellationToken cancellationToken, params string[] settings) =>
         BuildAsync(volumes, cancellationToken, _ => { }, settings);
 
-    private static async Task<DistributedApplication> BuildAsync(
-        TestVolumes volumes, CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder> configure, string[] settings)
+    /// <summary>As <see cref="BuildAsync(TestVolumes, CancellationToken, string[])"/>, changing the model with <paramref name="configure"/> first.</summary>
+    public static async Task<DistributedApplication> BuildAsync(
+        TestVolumes volumes, CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder> configure, params string[] settings)
     {
         string[] args =
         [
@@ -139,8 +140,8 @@ internal static class TestStack
         return string.Join(Environment.NewLine, lines);
     }
 
-    /// <summary>The names of the app's containers and projects.</summary>
+    /// <summary>The names of the app's containers and projects that start with it (not those a test left to start on demand).</summary>
     public static IReadOnlyList<string> RunnableResources(DistributedApplication app) =>
         [.. app.Services.GetRequiredService<DistributedApplicationModel>().Resources
-            .Where(r => r is ContainerResource or ProjectResource).Select(r => r.Name)];
+            .Where(r => r is ContainerResource or ProjectResource && !r.Annotations.OfType<ExplicitStartupAnnotation>().Any()).Select(r => r.Name)];
 }
