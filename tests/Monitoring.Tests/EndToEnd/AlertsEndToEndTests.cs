@@ -11,7 +11,7 @@ namespace Monitoring.Tests.EndToEnd;
 /// and the path to the webhook on those shapes, not Kafka or Airflow themselves. Every alert's <c>for</c> is capped in
 /// the tests (<c>Monitoring:MaxAlertFor</c>); the durations themselves are proven by the promtool unit tests.
 /// </summary>
-public class AlertsEndToEndTests(StackFixture stack)
+public class AlertsEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphUse>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -6,7 +6,7 @@ namespace Monitoring.Tests.EndToEnd;
 /// The blackbox-exporter probing the services' HTTP endpoints on real containers, and the alerts on a failing and a
 /// slow endpoint (in one class: they break the endpoint the first test needs working).
 /// </summary>
-public class BlackboxEndToEndTests(StackFixture stack)
+public class BlackboxEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphUse>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

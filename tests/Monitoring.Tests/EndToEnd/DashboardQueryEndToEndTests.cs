@@ -11,7 +11,7 @@ namespace Monitoring.Tests.EndToEnd;
 /// Kafka series standing in for those) must return data, and once they do Prometheus must have nothing to say about
 /// any of them: no warning and no info annotation.
 /// </summary>
-public class DashboardQueryEndToEndTests(StackFixture stack)
+public class DashboardQueryEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphUse>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

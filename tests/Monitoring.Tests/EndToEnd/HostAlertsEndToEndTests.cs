@@ -10,7 +10,7 @@ namespace Monitoring.Tests.EndToEnd;
 /// Notification queue: Prometheus runs with a queue of 2 that it refills every second while Alertmanager, paused,
 /// accepts connections but never answers.
 /// </summary>
-public class HostAlertsEndToEndTests
+public class HostAlertsEndToEndTests(StackFixture stack)
 {
     private const long FilesystemBytes = 1024 * 1024;
 
@@ -20,6 +20,8 @@ public class HostAlertsEndToEndTests
     public async Task A_busy_cpu_low_memory_a_filling_filesystem_and_a_filling_notification_queue_are_alerted_to_the_webhook()
     {
         ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
+        // The fault test, whose waits are longer, starts its graph beside the shared one first.
+        await stack.StartEndedAsync().WaitAsync(Ct);
         using var volumes = new TestVolumes();
         using var host = new ReadableTempDirectory();
         var mountpoint = Path.Combine(host.Path, "fill");
@@ -78,6 +80,7 @@ public class HostAlertsEndToEndTests
         var alertmanager = app.ContainerIdOf("alertmanager");
         since = DateTimeOffset.UtcNow;
         Assert.Equal(0, ContainerHost.Run(["pause", alertmanager]).ExitCode);
+        (int ExitCode, string Output) unpaused;
         try
         {
             await Wait.UntilAsync("PrometheusNotificationQueueRunningFull to fire in Prometheus", async ct =>
@@ -86,8 +89,10 @@ public class HostAlertsEndToEndTests
         }
         finally
         {
-            ContainerHost.Run(["unpause", alertmanager]);
+            unpaused = ContainerHost.Run(["unpause", alertmanager]);
         }
+
+        Assert.True(unpaused.ExitCode == 0, $"Alertmanager could not be unpaused: {unpaused.Output}");
 
         var queue = await Webhook.AlertAsync(probes, "PrometheusNotificationQueueRunningFull", "firing", since, Ct);
         Assert.Equal("prometheus", queue.Label("job"));

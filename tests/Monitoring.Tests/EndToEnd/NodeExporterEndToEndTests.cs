@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>The real node-exporter on the real host (the shared graph): what the host alerts see of it.</summary>
-public class NodeExporterEndToEndTests(StackFixture stack)
+public class NodeExporterEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphUse>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -3,7 +3,7 @@ using Monitoring.Tests.Infrastructure;
 namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>Postgres and its exporter on real containers.</summary>
-public class PostgresEndToEndTests(StackFixture stack)
+public class PostgresEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphUse>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -6,7 +6,7 @@ using Monitoring.Tests.Infrastructure;
 namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>What the running stack exposes on the host.</summary>
-public partial class SecurityEndToEndTests(StackFixture stack)
+public partial class SecurityEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphUse>
 {
     [Fact]
     public async Task Every_port_the_stack_opens_on_the_host_listens_on_loopback_only()

@@ -6,7 +6,7 @@ namespace Monitoring.Tests.EndToEnd;
 /// A service of a team's own, monitored with one call (<c>WithMonitoring</c>; the sample orders API in the shared
 /// graph): scraped under its own job, and its failing and slow requests alerted from ASP.NET Core's standard metrics.
 /// </summary>
-public class ServicesEndToEndTests(StackFixture stack)
+public class ServicesEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphUse>
 {
     private static readonly Dictionary<string, string> s_sample = new() { ["job"] = StackFixture.SampleService };
 

@@ -8,7 +8,7 @@ using Monitoring.Tests.Infrastructure;
 namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>The spine on real containers: every target scraped, and a fault becomes an alert delivered to the webhook.</summary>
-public class SpineEndToEndTests(StackFixture stack)
+public class SpineEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphUse>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -8,9 +8,9 @@ namespace Monitoring.Tests.Infrastructure;
 
 /// <summary>
 /// The graph as the tests run it here (see <see cref="TestStack"/>), started once for the test assembly and torn
-/// down after it, volumes included, with a service of a team's own added as a user would, with one call: the sample
-/// orders API (samples/SampleApi). Where the runtime or an image is missing it does not start, and every test using it
-/// is skipped with the reason.
+/// down, volumes included, after the last test class using it (<see cref="SharedGraphUse"/>), with a service of a
+/// team's own added as a user would, with one call: the sample orders API (samples/SampleApi). Where the runtime or an
+/// image is missing it does not start, and every test using it is skipped with the reason.
 /// </summary>
 public sealed class StackFixture : IAsyncLifetime
 {
@@ -27,6 +27,8 @@ public sealed class StackFixture : IAsyncLifetime
     private readonly CancellationTokenSource _stopping = new();
     private Task<DistributedApplication?>? _starting;
     private DistributedApplication? _app;
+    private int _released;
+    private int _stopped;
 
     /// <summary>The running application.</summary>
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack is not running.");
@@ -59,6 +61,13 @@ public sealed class StackFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// Waits until the graph's start has ended (healthy, failed or not tried here), not until it is usable. A test on a
+    /// graph of its own whose waits are shorter than the fault test's awaits this before starting its graph, so that
+    /// the second place of <see cref="TestStack.StartLock"/> goes to the fault test, the longest, beside this graph.
+    /// </summary>
+    public Task StartEndedAsync() => _starting?.ContinueWith(_ => { }, TaskScheduler.Default) ?? Task.CompletedTask;
+
     /// <summary>Waits until the graph is up (every resource healthy), or skips the calling test when it cannot run here.</summary>
     public async Task ReadyAsync()
     {
@@ -71,11 +80,11 @@ public sealed class StackFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>The sample service, added and monitored as docs/monitor-your-service.md says: one call.</summary>
+    /// <summary>The sample service, added and monitored as docs/monitor-your-service.md says: one call (on the project as the AppHost SDK describes it).</summary>
     public static void AddSampleService(IDistributedApplicationTestingBuilder builder)
     {
         var prometheus = builder.CreateResourceBuilder(builder.Resources.OfType<PrometheusResource>().Single());
-        builder.AddProject(SampleService, Repo.Path("samples", "SampleApi", "SampleApi.csproj"))
+        builder.AddProject<SampleApiProject>(SampleService)
             .WithHttpHealthCheck("/health")
             .WithMonitoring(prometheus);
     }
@@ -83,8 +92,27 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>An HTTP client for a resource's <c>http</c> endpoint.</summary>
     public HttpClient Client(string resource) => App.CreateHttpClient(resource, "http");
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// A test class that used the graph has finished (<see cref="SharedGraphUse"/>); after the last of them, the graph
+    /// stops.
+    /// </summary>
+    public async ValueTask ReleaseAsync()
     {
+        if (Interlocked.Increment(ref _released) == SharedGraphUse.Users)
+        {
+            await StopAsync();
+        }
+    }
+
+    public ValueTask DisposeAsync() => StopAsync();
+
+    private async ValueTask StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         var app = _starting is null ? null : await _starting.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
         if (app is not null)

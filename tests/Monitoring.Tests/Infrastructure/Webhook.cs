@@ -43,7 +43,19 @@ internal static class Webhook
     {
         DeliveredAlert? found = null;
         var what = labels is null ? alertname : $"{alertname}{{{string.Join(", ", labels.Select(l => $"{l.Key}=\"{l.Value}\""))}}}";
-        await Wait.UntilAsync($"a '{status}' {what} at the Probes webhook since {since:HH:mm:ss.fff}", async ct =>
+        try
+        {
+            await WaitAsync();
+        }
+        catch (TimeoutException timedOut)
+        {
+            // Say what did arrive meanwhile, so a failure tells a silent path from a wrong alert.
+            throw new TimeoutException($"{timedOut.Message} Arrived since: {await ArrivedAsync(probes, since)}", timedOut);
+        }
+
+        return found!;
+
+        Task WaitAsync() => Wait.UntilAsync($"a '{status}' {what} at the Probes webhook since {since:HH:mm:ss.fff}", async ct =>
         {
             var list = await probes.GetFromJsonAsync<JsonElement>(
                 $"/alertmanager/notifications?alertname={Uri.EscapeDataString(alertname)}&since={Uri.EscapeDataString(since.ToString("O"))}", ct);
@@ -54,7 +66,25 @@ internal static class Webhook
                     && (labels ?? new Dictionary<string, string>()).All(l => d.Label(l.Key) == l.Value));
             return found is not null;
         }, timeout ?? DefaultTimeout, cancellationToken, TimeSpan.FromSeconds(2));
-        return found!;
+    }
+
+    /// <summary>The alerts (name, status, receiver) in the notifications that arrived since a time, the last 30 of them.</summary>
+    private static async Task<string> ArrivedAsync(HttpClient probes, DateTimeOffset since)
+    {
+        try
+        {
+            using var read = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var list = await probes.GetFromJsonAsync<JsonElement>($"/alertmanager/notifications?since={Uri.EscapeDataString(since.ToString("O"))}", read.Token);
+            var alerts = list.EnumerateArray()
+                .SelectMany(n => n.GetProperty("alerts").EnumerateArray().Select(a => new DeliveredAlert(n, a)))
+                .Select(d => $"{d.Label("alertname")} {d.Alert.GetProperty("status").GetString()} ({d.Receiver})")
+                .ToList();
+            return alerts.Count == 0 ? "nothing" : string.Join(", ", alerts.TakeLast(30));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException)
+        {
+            return $"unknown, the webhook did not answer ({ex.Message})";
+        }
     }
 }
 
