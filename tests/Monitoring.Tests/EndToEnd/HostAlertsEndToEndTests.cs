@@ -20,7 +20,7 @@ public class HostAlertsEndToEndTests(StackFixture stack)
     public async Task A_busy_cpu_low_memory_a_filling_filesystem_and_a_filling_notification_queue_are_alerted_to_the_webhook()
     {
         ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
-        // The fault test, whose waits are longer, starts its graph beside the shared one first.
+        // The fault and Podman tests, whose waits are longer, start their graphs beside the shared one first.
         await stack.StartEndedAsync().WaitAsync(Ct);
         using var volumes = new TestVolumes();
         using var host = new ReadableTempDirectory();

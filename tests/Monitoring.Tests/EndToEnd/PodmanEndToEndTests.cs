@@ -7,7 +7,7 @@ namespace Monitoring.Tests.EndToEnd;
 /// runs as its container (the <c>local-podman</c> launch profile). A failing service is alerted to the webhook and the
 /// resolution follows, as on Docker.
 /// </summary>
-public class PodmanEndToEndTests(StackFixture stack)
+public class PodmanEndToEndTests
 {
     private static readonly Dictionary<string, string> Probes = new() { ["job"] = "probes" };
 
@@ -17,8 +17,6 @@ public class PodmanEndToEndTests(StackFixture stack)
     public async Task On_podman_with_probes_as_a_container_a_failing_service_is_alerted_and_resolved()
     {
         ContainerHost.SkipUnlessImagesOn(ContainerHost.Podman, ContainerHost.PrometheusImage, ContainerHost.AlertmanagerImage, ContainerHost.ProbesImage);
-        // The fault test, whose waits are longer, starts its graph beside the shared one first.
-        await stack.StartEndedAsync().WaitAsync(Ct);
         using var volumes = new TestVolumes(ContainerHost.Podman);
         await using var app = await TestStack.StartAsync(volumes, Ct,
         [

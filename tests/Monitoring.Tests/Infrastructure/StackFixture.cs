@@ -64,7 +64,7 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>
     /// Waits until the graph's start has ended (healthy, failed or not tried here), not until it is usable. A test on a
     /// graph of its own whose waits are shorter than the fault test's awaits this before starting its graph, so that
-    /// the second place of <see cref="TestStack.StartLock"/> goes to the fault test, the longest, beside this graph.
+    /// the places of <see cref="TestStack.StartLock"/> go to the longest first (the fault test, Podman's).
     /// </summary>
     public Task StartEndedAsync() => _starting?.ContinueWith(_ => { }, TaskScheduler.Default) ?? Task.CompletedTask;
 
