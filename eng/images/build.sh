@@ -121,8 +121,9 @@ build_probes_image() {
     rm -rf "$ctx"
   fi
   # Rebuilt only when its sources (Probes, ServiceDefaults, the build settings) or the runtime changed: publishing
-  # takes longer than everything else here when the images exist.
-  hash=$( (cd "$repo" && find Probes ServiceDefaults Directory.Build.props Directory.Packages.props global.json "$here/probes" \
+  # takes longer than everything else here when the images exist. Paths relative to the repository, so that every
+  # clone of the same commit, wherever it is, finds the image current.
+  hash=$( (cd "$repo" && find Probes ServiceDefaults Directory.Build.props Directory.Packages.props global.json eng/images/probes \
       -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 | sort -z | xargs -0 sha256sum;
     docker image inspect --format '{{.Id}}' "$runtime") | sha256sum | cut -c1-16)
   if current localhost/monitoring/probes:dev "$hash"; then log "localhost/monitoring/probes:dev is up to date"; return; fi
