@@ -53,8 +53,11 @@ public class SpineEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphU
 
         foreach (var job in new[] { "probes", StackFixture.SampleService })
         {
-            var url = Assert.Single(await prometheus.ScrapeUrlsAsync(job, Ct));
-            Assert.Equal("aspire.dev.internal", url.Host);
+            // Its target file may be read a moment after the graph is healthy (file_sd).
+            IReadOnlyList<Uri> urls = [];
+            await Wait.UntilAsync($"Prometheus to discover the {job} target", async ct =>
+                (urls = await prometheus.ScrapeUrlsAsync(job, ct)).Count > 0, TimeSpan.FromSeconds(60), Ct);
+            Assert.Equal("aspire.dev.internal", Assert.Single(urls).Host);
         }
     }
 
