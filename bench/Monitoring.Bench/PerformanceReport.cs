@@ -74,7 +74,7 @@ internal sealed class PerformanceReport(string path)
 
         if (Suite is { } t)
         {
-            Row(md, "README test command, images built", $"{t.Total / 60:0}:{t.Total % 60:00} ({t.Counts})", "2:30", t.Total / 150, "≤ 1× (under 2 min 30 s)");
+            Row(md, "README test command, images built", $"{(int)(t.Total / 60)}:{(int)(t.Total % 60):00} ({t.Counts})", "2:30", t.Total / 150, "≤ 1× (under 2 min 30 s)");
         }
 
         md.AppendLine();
