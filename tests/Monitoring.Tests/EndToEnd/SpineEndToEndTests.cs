@@ -61,6 +61,20 @@ public class SpineEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphU
         }
     }
 
+    /// <summary>
+    /// As on F5, where the dashboard receives them: the projects export their metrics, traces and logs over OTLP
+    /// (ServiceDefaults, with the endpoint Aspire gives them), here to the tests' stand-in for the dashboard (OtlpSink).
+    /// </summary>
+    [Fact]
+    public async Task The_projects_export_their_metrics_traces_and_logs_over_otlp()
+    {
+        await stack.ReadyAsync();
+
+        string[] services = ["metrics.v1.MetricsService", "trace.v1.TraceService", "logs.v1.LogsService"];
+        await Wait.UntilAsync("an OTLP export of each signal", _ =>
+            Task.FromResult(services.All(s => OtlpSink.Exports($"opentelemetry.proto.collector.{s}/Export") > 0)), TimeSpan.FromSeconds(30), Ct);
+    }
+
     [Fact]
     public async Task Prometheus_runs_with_the_retention_parameter()
     {

@@ -99,6 +99,8 @@ internal static class TestStack
             // Firing alerts reach an Alertmanager that returns within 2 s; Prometheus' minute is what users get.
             "Monitoring:AlertResendDelay=2s",
             $"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}",
+            // The projects' telemetry goes to a live OTLP endpoint, as it goes to the dashboard on F5 (OtlpSink).
+            $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={await OtlpSink.UrlAsync()}",
             .. settings,
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
