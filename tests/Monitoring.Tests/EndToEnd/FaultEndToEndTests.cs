@@ -179,12 +179,15 @@ public class FaultEndToEndTests
 
     /// <summary>
     /// An exporter whose answer has no Content-Type header, as some hand-written ones do: a few lines of Perl (in every
-    /// Debian base) run in the local Prometheus image.
+    /// Debian base) run in the local Prometheus image. It exits on SIGTERM: as a container's first process it would
+    /// otherwise ignore the signal (the kernel gives PID 1 no default action), and each stop would wait out the
+    /// runtime's 10 s grace before killing it.
     /// </summary>
     private static void AddPlainExporter(IDistributedApplicationTestingBuilder builder)
     {
         const string server = """
             use IO::Socket::INET;
+            $SIG{TERM} = sub { exit 0 };
             my $s = IO::Socket::INET->new(LocalPort => 9999, Listen => 5, ReuseAddr => 1) or die "listen: $!";
             while (my $c = $s->accept) {
               while (my $l = <$c>) { last if $l =~ /^\r?$/; }
