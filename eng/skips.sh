@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Reads a `dotnet test` console log (verbosity normal), lists every skipped test with its reason, and, with CI=true,
+# Reads the test run's console log (the xUnit v3 runner's, or `dotnet test`'s at verbosity normal: a skipped test's
+# name ends with [SKIP], its reason on the next line), lists every skipped test with its reason, and, with CI=true,
 # fails (exit 1) when a test other than the allowed ones skipped, naming each: in CI a skip means something was not
 # proven (no container runtime, an image missing), and a run that proved nothing must not look green.
 # Usage: eng/skips.sh <log>; prints "unexpected: N" as its last line.
@@ -14,7 +15,7 @@ if [ -n "$skips" ]; then
   echo "Skipped tests and why:"
   echo "$skips"
 fi
-unexpected=$(grep '\[SKIP\]' "$log" | grep -vE "$allowed" | sed -E 's/^\[xUnit.net [0-9:.]+\] +//; s/ \[SKIP\]$//')
+unexpected=$(grep '\[SKIP\]' "$log" | grep -vE "$allowed" | sed -E 's/^\[xUnit.net [0-9:.]+\] +//; s/^ +//; s/ \[SKIP\]$//')
 count=0
 [ -z "$unexpected" ] || count=$(wc -l <<<"$unexpected")
 if [ "${CI:-}" = true ] && [ "$count" -gt 0 ]; then

@@ -34,8 +34,11 @@ podman_before=$(command -v podman >/dev/null && volumes podman)
 results="$repo/artifacts/test-results"
 rm -rf "$results"
 log="$(mktemp)"
-dotnet test "$repo/Monitoring.sln" --no-build --logger "console;verbosity=normal" --logger "trx;LogFileName=tests.trx" \
-  --results-directory "$results" 2>&1 | tee "$log"
+# The xUnit v3 test project is its own runner: run directly, it does what `dotnet test` does without the VSTest host
+# and its two extra processes (about 11 core-seconds and 4 s of start-up on this machine). It prints failures and
+# skips (with their reasons) as they happen, and writes the same TRX report.
+mkdir -p "$results"
+(cd "$repo/tests/Monitoring.Tests/bin/Debug/net10.0" && ./Monitoring.Tests -noColor -noLogo -trx "$results/tests.trx") 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 tested=$(now)
 
