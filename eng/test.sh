@@ -38,9 +38,24 @@ log="$(mktemp)"
 # and its two extra processes (about 11 core-seconds and 4 s of start-up on this machine). It prints failures and
 # skips (with their reasons) as they happen, and writes the same TRX report.
 mkdir -p "$results"
-(cd "$repo/tests/Monitoring.Tests/bin/Debug/net10.0" && ./Monitoring.Tests -noColor -noLogo -trx "$results/tests.trx") 2>&1 | tee "$log"
+# Every process the tests start inherits this mark, so the ones still running after them can be found.
+run_mark="MONITORING_TEST_RUN=$$-$(date +%s%N)"
+(cd "$repo/tests/Monitoring.Tests/bin/Debug/net10.0" && env "$run_mark" ./Monitoring.Tests -noColor -noLogo -trx "$results/tests.trx") 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 tested=$(now)
+# The tests stop their graphs, but each graph's orchestrator (dcp, in a session of its own) exits a few seconds after
+# the test process: wait for them, so the command leaves nothing running (and Docker is not stopped under them), and
+# stop any still running after 30 s.
+left_running() { grep -lsaF "$run_mark" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3; }
+for _ in $(seq 60); do
+  [ -n "$(left_running)" ] || break
+  sleep 0.5
+done
+left=$(left_running)
+if [ -n "$left" ]; then
+  echo "warning: stopping processes the tests started that were still running 30 s after them:" $(ps -o comm= -p "${left//$'\n'/,}")
+  kill $left 2>/dev/null
+fi
 
 # Every skipped test, with its reason, so nothing is skipped silently; in CI, only the allowed ones.
 skip_report=$("$repo/eng/skips.sh" "$log")

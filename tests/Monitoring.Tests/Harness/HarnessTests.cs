@@ -26,7 +26,16 @@ public class HarnessTests
         // The command exits at once, leaving a child that holds stdout open, as a CLI's background helper can.
         var clock = Stopwatch.StartNew();
 
-        var (exitCode, _) = ContainerHost.Run("bash", ["-c", "sleep 600 & echo started"], TimeSpan.FromSeconds(10));
+        using var dir = new ReadableTempDirectory();
+        var pidFile = Path.Combine(dir.Path, "child.pid");
+
+        var (exitCode, _) = ContainerHost.Run("bash", ["-c", $"sleep 600 & echo $! > '{pidFile}'; echo started"], TimeSpan.FromSeconds(10));
+
+        // The child is this test's to stop: it would outlive the test run by ten minutes.
+        using (var child = Process.GetProcessById(int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            child.Kill();
+        }
 
         Assert.Equal(0, exitCode);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
