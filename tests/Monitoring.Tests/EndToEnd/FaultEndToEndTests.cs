@@ -32,6 +32,7 @@ public class FaultEndToEndTests
         string[] settings = ["Monitoring:Components:blackbox-exporter=false", provisioning.Setting];
         string silenceId, postgres, marker;
         DateTimeOffset sampledAt;
+        int[] hostPorts;
         await using (var app = await TestStack.StartAsync(volumes, builder => AddPlainExporter(builder), Ct, settings))
         {
             var commands = app.Services.GetRequiredService<ResourceCommandService>();
@@ -157,8 +158,15 @@ public class FaultEndToEndTests
             await Wait.UntilAsync("Prometheus to have scraped itself again", async ct =>
                 (await restarted.QueryAsync("up{job=\"prometheus\"} == 1", ct)).GetArrayLength() == 1, TimeSpan.FromSeconds(60), Ct);
             sampledAt = DateTimeOffset.UtcNow;
+            hostPorts = [.. app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<IResourceWithEndpoints>()
+                .SelectMany(r => r.Annotations.OfType<EndpointAnnotation>()).Select(e => e.AllocatedEndpoint?.Port ?? 0).Where(p => p > 0)];
             await app.StopAsync(Ct);
         }
+
+        // As a user closing and reopening the AppHost would, the second run starts once the first is gone: its
+        // orchestrator exits a few seconds after the app is disposed, and until then its proxies hold the ports.
+        await Wait.UntilAsync("the first run's host ports released", _ =>
+            Task.FromResult(!ListeningSockets.Read().Any(s => hostPorts.Contains(s.Port))), TimeSpan.FromSeconds(60), Ct, TimeSpan.FromMilliseconds(250));
 
         // The AppHost starts again on the same volumes: the silence, the row and the earlier samples are all there. (The
         // components that keep no data, and Probes, are left off: they have nothing to bring back.)
