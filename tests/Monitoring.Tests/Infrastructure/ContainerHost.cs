@@ -37,6 +37,10 @@ internal static class ContainerHost
 
     private static readonly ConcurrentDictionary<string, Lazy<string?>> s_runtimeProblems = new();
 
+    // Whether each image is on each runtime, asked once per run: the images are built before the tests and none of them
+    // removes one, and twenty tests asking for seven images each cost ~140 runtime commands a run.
+    private static readonly ConcurrentDictionary<(string Runtime, string Image), Lazy<bool>> s_images = new();
+
     /// <summary>The default runtime's command.</summary>
     public static string Runtime { get; } = Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME") ?? Docker;
 
@@ -64,7 +68,8 @@ internal static class ContainerHost
             return problem;
         }
 
-        var missing = images.Where(i => Run(runtime, ["image", "inspect", "--format", "{{.Id}}", i]).ExitCode != 0).ToList();
+        var missing = images.Where(i => !s_images.GetOrAdd((runtime, i), key => new Lazy<bool>(() =>
+            Run(key.Runtime, ["image", "inspect", "--format", "{{.Id}}", key.Image]).ExitCode == 0)).Value).ToList();
         return missing.Count > 0 ? $"Images missing from {runtime}: {string.Join(", ", missing)}. Build them with eng/images/build.sh." : null;
     }
 
@@ -73,8 +78,10 @@ internal static class ContainerHost
     /// <param name="entrypoint">The tool.</param>
     /// <param name="arguments">Its arguments.</param>
     /// <param name="mounts">Bind mounts, host path to container path (read-only).</param>
+    /// <param name="timeout">How long it may take (<see cref="CommandTimeout"/> if not given).</param>
     /// <returns>The exit code and the combined output.</returns>
-    public static (int ExitCode, string Output) RunTool(string image, string entrypoint, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? mounts = null)
+    public static (int ExitCode, string Output) RunTool(
+        string image, string entrypoint, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? mounts = null, TimeSpan? timeout = null)
     {
         List<string> args = ["run", "--rm", "--network=none", "--entrypoint", entrypoint];
         foreach (var (source, target) in mounts ?? new Dictionary<string, string>())
@@ -82,7 +89,7 @@ internal static class ContainerHost
             args.AddRange(["-v", $"{source}:{target}:ro"]);
         }
 
-        return Run([.. args, image, .. arguments]);
+        return Run(Runtime, [.. args, image, .. arguments], timeout);
     }
 
     /// <summary>Runs the default runtime's command line.</summary>
