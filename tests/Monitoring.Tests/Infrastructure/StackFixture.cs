@@ -61,13 +61,6 @@ public sealed class StackFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>
-    /// Waits until the graph's start has ended (healthy, failed or not tried here), not until it is usable. A test on a
-    /// graph of its own whose waits are shorter than the fault test's awaits this before starting its graph, so that
-    /// the places of <see cref="TestStack.StartLock"/> go to the longest first (the fault test, Podman's).
-    /// </summary>
-    public Task StartEndedAsync() => _starting?.ContinueWith(_ => { }, TaskScheduler.Default) ?? Task.CompletedTask;
-
     /// <summary>Waits until the graph is up (every resource healthy), or skips the calling test when it cannot run here.</summary>
     public async Task ReadyAsync()
     {
