@@ -23,7 +23,22 @@ label() { docker image inspect --format "{{index .Config.Labels \"$2\"}}" "$1" 2
 recipe() { (cd "$here/$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum; echo "${*:2}") | sha256sum | cut -c1-16; }
 current() { [ "$(label "$1" monitoring.recipe)" = "$2" ]; }
 # docker build reads a Dockerfile unless told otherwise; the recipes are Containerfiles (Podman's name, which docker takes with -f).
-build() { local context=$1; shift; docker build -q --network=host -f "$context/Containerfile" "$@" "$context" >/dev/null; }
+# The image the tag named before is removed once the new one has it: each rebuild of Probes would otherwise leave its
+# predecessor behind, untagged (a hundred MB each; one per change to Probes).
+build() {
+  local context=$1 tag= previous= arg old; shift
+  for arg in "$@"; do [ "$previous" = -t ] && tag=$arg; previous=$arg; done
+  old=$(docker image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
+  docker build -q --network=host -f "$context/Containerfile" "$@" "$context" >/dev/null || return
+  replaced "$old" docker "$tag"
+}
+# Removes image $1 from runtime $2 if tag $3 no longer names it and nothing else does (a container using it keeps it).
+replaced() {
+  local old=$1 runtime=$2 tag=$3
+  [ -n "$old" ] && [ "$old" != "$("$runtime" image inspect --format '{{.Id}}' "$tag" 2>/dev/null)" ] || return 0
+  [ -z "$("$runtime" image inspect --format '{{join .RepoTags ","}}' "$old" 2>/dev/null)" ] || return 0
+  "$runtime" image rm "$old" >/dev/null 2>&1 || true
+}
 
 # pins.txt, without comments: component registry image tag package suite. MONITORING_PINS names another file (tests).
 mapfile -t PINS < <(grep -vE '^\s*(#|$)' "${MONITORING_PINS:-$here/pins.txt}")
@@ -139,12 +154,14 @@ build_probes_image() {
 copy_to_podman() {
   # Podman keeps its own store: the same images, copied when their ids differ.
   command -v podman >/dev/null || return 0
-  local image id
+  local image id old
   for image in "$@"; do
     id=$(docker image inspect --format '{{.Id}}' "$image")
     [ "$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null)" = "${id#sha256:}" ] && continue
     log "copying $image to Podman"
+    old=$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
     docker save "$image" | podman load -q >/dev/null
+    replaced "$old" podman "$image"
   done
 }
 
