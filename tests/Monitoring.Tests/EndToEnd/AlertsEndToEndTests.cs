@@ -1,11 +1,11 @@
 using Monitoring.Tests.Infrastructure;
-using Npgsql;
 
 namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>
-/// Alerts fired end to end on the shared graph - fault, Prometheus, Alertmanager, the webhook - for the Postgres,
-/// Airflow and Kafka rules (the blackbox ones: <see cref="BlackboxEndToEndTests"/>). Airflow and Kafka are Probes'
+/// Alerts fired end to end on the shared graph - fault, Prometheus, Alertmanager, the webhook - for the Airflow and
+/// Kafka rules (Postgres': <see cref="PostgresEndToEndTests"/>; the blackbox ones: <see cref="BlackboxEndToEndTests"/>).
+/// Airflow and Kafka are Probes'
 /// synthetic stand-ins here (the real ones cannot run on this machine), which do in each fault what kafka-exporter
 /// v1.9.0 and statsd-exporter v0.28.0 with Airflow 3.1.3 do (SyntheticKafka, SyntheticAirflow): this proves the rules
 /// and the path to the webhook on those shapes, not Kafka or Airflow themselves. Every alert's <c>for</c> is capped in
@@ -78,41 +78,6 @@ public class AlertsEndToEndTests(StackFixture stack) : IClassFixture<SharedGraph
         Assert.Equal("true", alert.Label("synthetic"));
         Assert.Equal($"docs/alerts.md#{alertname.ToLowerInvariant()}", alert.Annotation("runbook_url"));
         Assert.False(string.IsNullOrEmpty(alert.Annotation("description")));
-    }
-
-    [Fact]
-    public async Task Postgres_near_its_connection_limit_is_alerted()
-    {
-        await stack.ReadyAsync();
-        var connectionString = new NpgsqlConnectionStringBuilder(await stack.App.GetConnectionStringAsync("postgres", Ct)) { Pooling = false }.ConnectionString;
-        var connections = new List<NpgsqlConnection>();
-        var since = DateTimeOffset.UtcNow;
-        try
-        {
-            await using (var first = new NpgsqlConnection(connectionString))
-            {
-                await first.OpenAsync(Ct);
-                await using var command = new NpgsqlCommand("SELECT current_setting('max_connections')::int", first);
-                var max = (int)(await command.ExecuteScalarAsync(Ct))!;
-                // 85% of the limit, well over the alert's 80%, and under it for the superuser's reserved slots.
-                for (var i = 0; i < max * 85 / 100; i++)
-                {
-                    var connection = new NpgsqlConnection(connectionString);
-                    connections.Add(connection);
-                    await connection.OpenAsync(Ct);
-                }
-            }
-
-            var alert = await Webhook.AlertAsync(stack.Client("probes"), "PostgresTooManyConnections", "firing", since, Ct);
-            Assert.Equal("warning", alert.Label("severity"));
-        }
-        finally
-        {
-            foreach (var connection in connections)
-            {
-                await connection.DisposeAsync();
-            }
-        }
     }
 
     private static Task StartAsync(HttpClient probes, string scenario, string parameters) =>
