@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Monitoring.Tests.Infrastructure;
@@ -84,40 +82,12 @@ public class SpineEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphU
     }
 
     [Fact]
-    public async Task Error_and_latency_faults_are_alerted_to_the_webhook_and_resolved_when_they_end()
-    {
-        await stack.ReadyAsync();
-        var probes = stack.Client("probes");
-        var commands = stack.App.Services.GetRequiredService<ResourceCommandService>();
-
-        // One fault through the API, the other through the dashboard's command.
-        var since = DateTimeOffset.UtcNow;
-        var started = await probes.PostAsync("/scenarios/error-burst",
-            new StringContent("""{"durationSeconds": 600, "errorRatio": 1}""", Encoding.UTF8, "application/json"), Ct);
-        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
-        var command = await commands.ExecuteCommandAsync("probes", "scenario-latency-spike", Ct);
-        Assert.True(command.Success, command.Message);
-
-        // The standard ASP.NET Core metrics of Probes' own requests, under its job: nothing simulated.
-        var (errors, latency) = (AlertAsync(probes, "ServiceHighErrorRatio", "firing", since), AlertAsync(probes, "ServiceHighLatency", "firing", since));
-        var alert = await errors;
-        Assert.Equal("warning", alert.Label("severity"));
-        Assert.StartsWith("docs/alerts.md#", alert.Annotation("runbook_url"));
-        Assert.Equal("probes", (await latency).Receiver);
-
-        var ended = DateTimeOffset.UtcNow;
-        Assert.Equal(HttpStatusCode.NoContent, (await probes.DeleteAsync("/scenarios/error-burst", Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await probes.DeleteAsync("/scenarios/latency-spike", Ct)).StatusCode);
-        await Task.WhenAll(AlertAsync(probes, "ServiceHighErrorRatio", "resolved", ended), AlertAsync(probes, "ServiceHighLatency", "resolved", ended));
-    }
-
-    [Fact]
     public async Task The_watchdog_reaches_its_own_receiver()
     {
         await stack.ReadyAsync();
 
         // Always firing: any delivery since the graph started counts.
-        var watchdog = await AlertAsync(stack.Client("probes"), "Watchdog", "firing", DateTimeOffset.MinValue);
+        var watchdog = await Webhook.AlertAsync(stack.Client("probes"), "Watchdog", "firing", DateTimeOffset.MinValue, Ct);
 
         Assert.Equal("watchdog", watchdog.Receiver);
     }
@@ -136,8 +106,4 @@ public class SpineEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphU
         Assert.True(result.Success, result.Message);
         await Wait.UntilAsync("a newer configuration load", async ct => await LastConfigTimeAsync(ct) != before, TimeSpan.FromSeconds(30), Ct);
     }
-
-    /// <summary>The alert of the Probes service (its job), so another service's never counts.</summary>
-    private static Task<DeliveredAlert> AlertAsync(HttpClient probes, string alertname, string status, DateTimeOffset since) =>
-        Webhook.AlertAsync(probes, alertname, status, since, Ct, alertname == "Watchdog" ? null : new Dictionary<string, string> { ["job"] = "probes" });
 }

@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Monitoring.Tests.Infrastructure;
+
+namespace Monitoring.Tests.EndToEnd;
+
+/// <summary>
+/// The spine's fault path on the shared graph: Probes' error and latency faults become alerts delivered to the webhook,
+/// and resolutions once they end. A class of its own, so that its wait (a minute, for the resolution's 1m window to
+/// drain) starts as soon as the graph is up, beside the spine's other tests rather than after them.
+/// </summary>
+public class ProbesAlertsEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphUse>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Error_and_latency_faults_are_alerted_to_the_webhook_and_resolved_when_they_end()
+    {
+        await stack.ReadyAsync();
+        var probes = stack.Client("probes");
+        var commands = stack.App.Services.GetRequiredService<ResourceCommandService>();
+
+        // One fault through the API, the other through the dashboard's command.
+        var since = DateTimeOffset.UtcNow;
+        var started = await probes.PostAsync("/scenarios/error-burst",
+            new StringContent("""{"durationSeconds": 600, "errorRatio": 1}""", Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+        var command = await commands.ExecuteCommandAsync("probes", "scenario-latency-spike", Ct);
+        Assert.True(command.Success, command.Message);
+
+        // The standard ASP.NET Core metrics of Probes' own requests, under its job: nothing simulated.
+        var (errors, latency) = (AlertAsync(probes, "ServiceHighErrorRatio", "firing", since), AlertAsync(probes, "ServiceHighLatency", "firing", since));
+        var alert = await errors;
+        Assert.Equal("warning", alert.Label("severity"));
+        Assert.StartsWith("docs/alerts.md#", alert.Annotation("runbook_url"));
+        Assert.Equal("probes", (await latency).Receiver);
+
+        var ended = DateTimeOffset.UtcNow;
+        Assert.Equal(HttpStatusCode.NoContent, (await probes.DeleteAsync("/scenarios/error-burst", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await probes.DeleteAsync("/scenarios/latency-spike", Ct)).StatusCode);
+        await Task.WhenAll(AlertAsync(probes, "ServiceHighErrorRatio", "resolved", ended), AlertAsync(probes, "ServiceHighLatency", "resolved", ended));
+    }
+
+    /// <summary>The alert of the Probes service (its job), so another service's never counts.</summary>
+    private static Task<DeliveredAlert> AlertAsync(HttpClient probes, string alertname, string status, DateTimeOffset since) =>
+        Webhook.AlertAsync(probes, alertname, status, since, Ct, new Dictionary<string, string> { ["job"] = "probes" });
+}
