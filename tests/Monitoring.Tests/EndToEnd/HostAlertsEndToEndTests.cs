@@ -77,7 +77,22 @@ public class HostAlertsEndToEndTests
         // Alertmanager paused: Prometheus' sends hang until they time out, and the queue fills faster than it drains.
         var alertmanager = app.ContainerIdOf("alertmanager");
         since = DateTimeOffset.UtcNow;
-        Assert.Equal(0, ContainerHost.Run(["pause", alertmanager]).ExitCode);
+        // runc may fail to freeze a container whose processes the busy machine has not let settle ("unable to freeze");
+        // the pause is tried again until Docker reports the container paused.
+        var pause = "";
+        try
+        {
+            await Wait.UntilAsync("Alertmanager paused", _ =>
+            {
+                (var exitCode, pause) = ContainerHost.Run(["pause", alertmanager]);
+                return Task.FromResult(exitCode == 0 || ContainerHost.Run(["inspect", "--format", "{{.State.Paused}}", alertmanager]).Output.Trim() == "true");
+            }, TimeSpan.FromSeconds(30), Ct);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} docker pause said: {pause}", e);
+        }
+
         (int ExitCode, string Output) unpaused;
         try
         {
