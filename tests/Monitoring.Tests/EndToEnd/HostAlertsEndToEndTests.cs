@@ -10,7 +10,7 @@ namespace Monitoring.Tests.EndToEnd;
 /// Notification queue: Prometheus runs with a queue of 2 that it refills every second while Alertmanager, paused,
 /// accepts connections but never answers.
 /// </summary>
-public class HostAlertsEndToEndTests
+public class HostAlertsEndToEndTests(StackFixture stack)
 {
     private const long FilesystemBytes = 1024 * 1024;
 
@@ -20,6 +20,7 @@ public class HostAlertsEndToEndTests
     public async Task A_busy_cpu_low_memory_a_filling_filesystem_and_a_filling_notification_queue_are_alerted_to_the_webhook()
     {
         ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
+        await stack.StartEndedAsync().WaitAsync(Ct);
         using var volumes = new TestVolumes();
         using var host = new ReadableTempDirectory();
         var mountpoint = Path.Combine(host.Path, "fill");

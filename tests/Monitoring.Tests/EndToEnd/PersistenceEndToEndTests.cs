@@ -7,7 +7,7 @@ namespace Monitoring.Tests.EndToEnd;
 /// A volume that cannot be written is named, with the fix. (That the data in the volumes survives stopping the whole
 /// AppHost and starting it again is proven at the end of <see cref="FaultEndToEndTests"/>, on its graph.)
 /// </summary>
-public class PersistenceEndToEndTests
+public class PersistenceEndToEndTests(StackFixture stack)
 {
     // A small graph: what persists is Prometheus' and Postgres' data; the rest only slows the two starts down.
     private static readonly string[] s_smallGraph =
@@ -24,6 +24,7 @@ public class PersistenceEndToEndTests
     public async Task A_volume_prometheus_cannot_write_is_named_in_its_log_with_the_fix()
     {
         ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
+        await stack.StartEndedAsync().WaitAsync(Ct);
         using var volumes = new TestVolumes();
         // A volume another tool created and filled as root: Prometheus, which runs as nobody, cannot write there.
         var volume = volumes.NameOf("prometheus", "/prometheus");
