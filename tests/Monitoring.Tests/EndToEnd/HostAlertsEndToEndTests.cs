@@ -78,25 +78,26 @@ public class HostAlertsEndToEndTests(StackFixture stack)
         // Alertmanager paused: Prometheus' sends hang until they time out, and the queue fills faster than it drains.
         var alertmanager = app.ContainerIdOf("alertmanager");
         since = DateTimeOffset.UtcNow;
-        // runc may fail to freeze a container whose processes the busy machine has not let settle ("unable to freeze");
-        // the pause is tried again until Docker reports the container paused.
-        var pause = "";
-        try
-        {
-            await Wait.UntilAsync("Alertmanager paused", _ =>
-            {
-                (var exitCode, pause) = ContainerHost.Run(["pause", alertmanager]);
-                return Task.FromResult(exitCode == 0 || ContainerHost.Run(["inspect", "--format", "{{.State.Paused}}", alertmanager]).Output.Trim() == "true");
-            }, TimeSpan.FromSeconds(30), Ct);
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"{e.Message} docker pause said: {pause}", e);
-        }
-
         (int ExitCode, string Output) unpaused;
         try
         {
+            // runc may fail to freeze a container whose processes the busy machine has not let settle ("unable to
+            // freeze"): the pause is tried again until Docker reports the container paused. (Inside this try, so that a
+            // pause that took effect late is undone too.)
+            var pause = "";
+            try
+            {
+                await Wait.UntilAsync("Alertmanager paused", _ =>
+                {
+                    (var exitCode, pause) = ContainerHost.Run(ContainerHost.Runtime, ["pause", alertmanager], TimeSpan.FromSeconds(20));
+                    return Task.FromResult(exitCode == 0 || ContainerHost.Run(["inspect", "--format", "{{.State.Paused}}", alertmanager]).Output.Trim() == "true");
+                }, TimeSpan.FromSeconds(30), Ct);
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"{e.Message} docker pause said: {pause}", e);
+            }
+
             await Wait.UntilAsync("PrometheusNotificationQueueRunningFull to fire in Prometheus", async ct =>
                 (await prometheus.QueryAsync("ALERTS{alertname=\"PrometheusNotificationQueueRunningFull\", alertstate=\"firing\"}", ct)).GetArrayLength() > 0,
                 TimeSpan.FromMinutes(2), Ct);
