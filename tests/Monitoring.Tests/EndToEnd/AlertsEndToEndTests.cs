@@ -5,11 +5,11 @@ namespace Monitoring.Tests.EndToEnd;
 /// <summary>
 /// Alerts fired end to end on the shared graph - fault, Prometheus, Alertmanager, the webhook - for the Airflow and
 /// Kafka rules (Postgres': <see cref="PostgresEndToEndTests"/>; the blackbox ones: <see cref="BlackboxEndToEndTests"/>).
-/// Airflow and Kafka are Probes'
-/// synthetic stand-ins here (the real ones cannot run on this machine), which do in each fault what kafka-exporter
-/// v1.9.0 and statsd-exporter v0.28.0 with Airflow 3.1.3 do (SyntheticKafka, SyntheticAirflow): this proves the rules
-/// and the path to the webhook on those shapes, not Kafka or Airflow themselves. Every alert's <c>for</c> is capped in
-/// the tests (<c>Monitoring:MaxAlertFor</c>); the durations themselves are proven by the promtool unit tests.
+/// Airflow and Kafka are Probes' synthetic stand-ins here (the real ones cannot run on this machine), which do in each
+/// fault what kafka-exporter v1.9.0 and statsd-exporter v0.28.0 with Airflow 3.1.3 do (SyntheticKafka,
+/// SyntheticAirflow): this proves the rules and the path to the webhook on those shapes, not Kafka or Airflow
+/// themselves. Every alert's <c>for</c> is capped in the tests (<c>Monitoring:MaxAlertFor</c>); the durations
+/// themselves are proven by the promtool unit tests.
 /// </summary>
 public class AlertsEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphUse>
 {

@@ -4,9 +4,8 @@ using Npgsql;
 namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>
-/// Postgres and its exporter on real containers, and its alert fired end to end on the shared graph. (A class of its
-/// own, not with the Airflow and Kafka alerts, so its tests run beside those, not before or after them; and one after
-/// the other, so the exporter test does not query while the alert test holds most of the connections.)
+/// Postgres and its exporter on real containers, and its alert fired end to end on the shared graph. (Not in the
+/// Airflow and Kafka alerts' class: a class's tests run one after another, and these run beside that one.)
 /// </summary>
 public class PostgresEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphUse>
 {

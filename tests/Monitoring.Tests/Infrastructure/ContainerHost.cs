@@ -68,8 +68,9 @@ internal static class ContainerHost
             return problem;
         }
 
+        // PublicationOnly: an answer is kept, a command that failed (timed out) is not.
         var missing = images.Where(i => !s_images.GetOrAdd((runtime, i), key => new Lazy<bool>(() =>
-            Run(key.Runtime, ["image", "inspect", "--format", "{{.Id}}", key.Image]).ExitCode == 0)).Value).ToList();
+            Run(key.Runtime, ["image", "inspect", "--format", "{{.Id}}", key.Image]).ExitCode == 0, LazyThreadSafetyMode.PublicationOnly)).Value).ToList();
         return missing.Count > 0 ? $"Images missing from {runtime}: {string.Join(", ", missing)}. Build them with eng/images/build.sh." : null;
     }
 

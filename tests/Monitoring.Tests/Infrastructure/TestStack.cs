@@ -13,7 +13,8 @@ internal static class TestStack
     /// at once (the shared graph, the fault test's, Podman's) ended the suite sooner than two (193 s against 210 s),
     /// more only slow each other down: with the host alerts' and the unwritable volume's graphs starting beside them
     /// too, the shared graph was up after 101 to 150 s, against 71 s when those two wait for its start to end
-    /// (<see cref="StackFixture.StartEndedAsync"/>). The tests' waits, most of their time, overlap freely.
+    /// (<see cref="StackFixture.StartEndedAsync"/>; the volume test starts outside this lock: its Prometheus, alone,
+    /// never becomes healthy). The tests' waits, most of their time, overlap freely.
     /// </summary>
     public static SemaphoreSlim StartLock { get; } = new(3, 3);
 
