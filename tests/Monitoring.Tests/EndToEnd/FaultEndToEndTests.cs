@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Monitoring.Tests.Infrastructure;
@@ -65,7 +64,7 @@ public class FaultEndToEndTests
                 await app.RunCommandAsync(name, KnownResourceCommands.StopCommand, Ct);
             }
 
-            await probes.PostAsync("/scenarios/error-burst", new StringContent("""{"durationSeconds": 900, "errorRatio": 1}""", Encoding.UTF8, "application/json"), Ct);
+            await Scenarios.StartAsync(probes, "error-burst", """{"durationSeconds": 900, "errorRatio": 1}""", Ct);
             File.WriteAllText(provisioning.File("prometheus/targets/refused.yml"), "- targets: ['localhost:1']\n  labels: {job: refused}\n");
             File.AppendAllText(provisioning.File("prometheus/alerts.yml"), """
 
@@ -88,11 +87,21 @@ public class FaultEndToEndTests
                 ("PrometheusRuleFailures", new() { ["rule_group"] = "/aspire/rules/alerts.yml;fails-on-purpose" }),
                 ("PrometheusConfigReloadFailed", []), ("PrometheusNotificationsFailing", []),
             ];
-            await Wait.UntilAsync("the alerts firing in Prometheus", async ct =>
+            // The failure names the alerts still missing.
+            string[] missing = [.. faults.Select(f => f.Alert)];
+            try
             {
-                var firing = await FiringInPrometheusAsync(app.CreateHttpClient("prometheus", "http"), ct);
-                return faults.All(f => firing.Contains(f.Alert));
-            }, s_alertTimeout, Ct, TimeSpan.FromSeconds(2));
+                await Wait.UntilAsync("the alerts firing in Prometheus", async ct =>
+                {
+                    var firing = await FiringInPrometheusAsync(app.CreateHttpClient("prometheus", "http"), ct);
+                    missing = [.. faults.Select(f => f.Alert).Where(a => !firing.Contains(a))];
+                    return missing.Length == 0;
+                }, s_alertTimeout, Ct, TimeSpan.FromSeconds(2));
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"{e.Message} Not firing: {string.Join(", ", missing)}.", e);
+            }
 
             // ... and delivers them once it is back (every one arrives after its return), whose silence survived the restart.
             var returned = DateTimeOffset.UtcNow;
