@@ -21,6 +21,13 @@ trap engine_stop EXIT
 "$repo/eng/images/build.sh" || exit 1
 set_up=$(now)
 
+# Every .NET process of the run (the build, the test host, each `dotnet run` the orchestrator starts and the services
+# it runs) waits for 2 s without new methods, instead of 0.1 s, before it recompiles its hot ones optimized. On two busy
+# cores a start-up is stretched out, so the default's short pause recurs all through it and each process recompiles
+# far more than it ever runs hot: measured here, the .NET processes of a run took 61 core-seconds instead of 111, and
+# the fresh build 54 instead of 72. It changes when code is optimized, not what it does; F5 runs with the default.
+export DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-2000}"
+
 dotnet build "$repo/Monitoring.sln" --nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed, 0 skipped (the build failed, see above)"; exit 1; }
 built=$(now)
 
