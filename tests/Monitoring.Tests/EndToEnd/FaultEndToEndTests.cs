@@ -53,15 +53,16 @@ public class FaultEndToEndTests
             await SqlAsync(postgres, $"CREATE TABLE survives (marker text); INSERT INTO survives VALUES ('{marker}')");
 
             // Alertmanager stops first, so every fault below happens while it is away and no alert of it can have been
-            // delivered before.
-            await app.RunCommandAsync("alertmanager", KnownResourceCommands.StopCommand, Ct);
+            // delivered before. (The components stop underneath the orchestrator, as when they exit or crash, and are
+            // brought back with the dashboard's Start; the dashboard's Stop is proven on Prometheus below.)
+            await app.StopContainerAsync("alertmanager", Ct);
 
             // Faults: an exporter and the database stop; Probes starts failing; a user's own scrape target refuses
             // connections (Prometheus' own port 1; file_sd picks the file up by itself); a rule that fails at every
             // evaluation (many-to-many matching) is loaded; then an edit breaks alerts.yml and the reload is refused.
             foreach (var name in new[] { "node-exporter", "postgres" })
             {
-                await app.RunCommandAsync(name, KnownResourceCommands.StopCommand, Ct);
+                await app.StopContainerAsync(name, Ct);
             }
 
             await Scenarios.StartAsync(probes, "error-burst", """{"durationSeconds": 900, "errorRatio": 1}""", Ct);
