@@ -28,7 +28,13 @@ set_up=$(now)
 # the fresh build 54 instead of 72. It changes when code is optimized, not what it does; F5 runs with the default.
 export DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-2000}"
 
-dotnet build "$repo/Monitoring.sln" --nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed, 0 skipped (the build failed, see above)"; exit 1; }
+# The build compiles its five projects in one compiler server, whatever the machine's default (sandboxes and CI images
+# often set UseSharedCompilation=false): a compiler process per project warms the compiler up five times (a fresh
+# clone's build here: 40 s and 56 core-seconds, against 23 s and 35 with the server). The server is stopped after it.
+dotnet build "$repo/Monitoring.sln" --nologo -v quiet -clp:ErrorsOnly -p:UseSharedCompilation=true
+build_status=$?
+dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1
+[ "$build_status" -eq 0 ] || { echo "0 passed, 1 failed, 0 skipped (the build failed, see above)"; exit 1; }
 built=$(now)
 
 # The volumes there are before the tests: the tests must leave none behind, and never create one of the names a
