@@ -53,7 +53,7 @@ public class FaultEndToEndTests
             await SqlAsync(postgres, $"CREATE TABLE survives (marker text); INSERT INTO survives VALUES ('{marker}')");
 
             // Alertmanager stops first, so every fault below happens while it is away and no alert of it can have been
-            // delivered before. (The components stop underneath the orchestrator, as when they exit or crash, and are
+            // delivered before. (The components are stopped by the container runtime, underneath the orchestrator, and
             // brought back with the dashboard's Start; the dashboard's Stop is proven on Prometheus below.)
             await app.StopContainerAsync("alertmanager", Ct);
 

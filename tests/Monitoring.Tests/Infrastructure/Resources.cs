@@ -7,8 +7,8 @@ internal static class Resources
 {
     /// <summary>
     /// Runs a dashboard command (Stop, Start, ...) and requires it to succeed. On two busy cores the orchestrator's
-    /// stop of a container that takes long to shut down (Postgres' checkpoint) can time out; a stop or start is
-    /// idempotent, so it is asked once more before failing.
+    /// stop of a container that takes long to shut down (Postgres' checkpoint, seen when the tests stopped it that way)
+    /// can time out; a stop or start is idempotent, so it is asked once more before failing.
     /// </summary>
     public static async Task RunCommandAsync(this DistributedApplication app, string resource, string command, CancellationToken cancellationToken)
     {
@@ -23,17 +23,18 @@ internal static class Resources
     }
 
     /// <summary>
-    /// Stops a resource's container with the container runtime, as when it exits or crashes underneath the orchestrator
-    /// (which then reports it Exited; the dashboard's Start brings it back, recreated on the same volumes), and waits
-    /// until the orchestrator has seen it exit. Faults that last use this rather than the dashboard's Stop: while a
-    /// container stays stopped by its Stop command, the orchestrator (DCP, Aspire 13.6) inspects it about 25 times a
-    /// second, about one core here, until it is started again; one that exited on its own costs nothing.
+    /// Stops a resource's container with the container runtime's own stop (the same signal and grace as the
+    /// orchestrator's), underneath the orchestrator, which then reports it Exited (the dashboard's Start brings it
+    /// back, recreated on the same volumes), and waits until the orchestrator has seen it exit. Faults that last use
+    /// this rather than the dashboard's Stop: while a container stays stopped by its Stop command, the orchestrator
+    /// (DCP, Aspire 13.6) inspects it about 25 times a second, about one core here, until it is started again; one that
+    /// exited on its own costs nothing.
     /// </summary>
     public static async Task StopContainerAsync(this DistributedApplication app, string resource, CancellationToken cancellationToken)
     {
         var (exitCode, output) = ContainerHost.Run(["stop", app.ContainerIdOf(resource)]);
         Assert.True(exitCode == 0, $"stop {resource}: {output}");
-        await app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text is "Exited" or "Finished", cancellationToken)
+        await app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == "Exited", cancellationToken)
             .WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
     }
 
