@@ -24,18 +24,28 @@ internal static class Resources
 
     /// <summary>
     /// Stops a resource's container with the container runtime's own stop (the same signal and grace as the
-    /// orchestrator's), underneath the orchestrator, which then reports it Exited (the dashboard's Start brings it
-    /// back, recreated on the same volumes), and waits until the orchestrator has seen it exit. Faults that last use
-    /// this rather than the dashboard's Stop: while a container stays stopped by its Stop command, the orchestrator
-    /// (DCP, Aspire 13.6) inspects it about 25 times a second, about one core here, until it is started again; one that
-    /// exited on its own costs nothing.
+    /// orchestrator's), underneath the orchestrator, and returns once it has exited (the runtime's stop waits for
+    /// that). Faults that last use this rather than the dashboard's Stop: while a container stays stopped by its Stop
+    /// command, the orchestrator (DCP, Aspire 13.6) inspects it about 25 times a second, about one core here, until it
+    /// is started again; one that exited on its own costs nothing. The orchestrator reports the exit some seconds
+    /// later (about 5.5 s here, whatever the load): <see cref="StartAgainAsync"/> waits for that before the Start.
     /// </summary>
-    public static async Task StopContainerAsync(this DistributedApplication app, string resource, CancellationToken cancellationToken)
+    public static void StopContainer(this DistributedApplication app, string resource)
     {
         var (exitCode, output) = ContainerHost.Run(["stop", app.ContainerIdOf(resource)]);
         Assert.True(exitCode == 0, $"stop {resource}: {output}");
+    }
+
+    /// <summary>
+    /// Brings back a container stopped by <see cref="StopContainer"/> with the dashboard's Start (the orchestrator
+    /// recreates it on the same volumes), once the orchestrator has seen it exit: the Start command applies to a
+    /// resource it knows is stopped.
+    /// </summary>
+    public static async Task StartAgainAsync(this DistributedApplication app, string resource, CancellationToken cancellationToken)
+    {
         await app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == "Exited", cancellationToken)
             .WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
+        await app.RunCommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
     }
 
     /// <summary>The id of a resource's container, for the runtime's CLI.</summary>
