@@ -54,10 +54,12 @@ internal static class ConfigChecks
             }
         });
 
-    // The verdict of each check already run in this process, by everything it depends on (the image, the tool and its
-    // arguments, the folder and every file in it): the same files checked by the same image get the same verdict, so
-    // an app built again in the same process (the tests start many) does not run the container again.
-    private static readonly ConcurrentDictionary<string, Task<string?>> s_verdicts = new(StringComparer.Ordinal);
+    // The result of each check already run in this process, by everything it depends on (the runtime, the image, the
+    // tool and its arguments, and every file's path and content under the folder, wherever the folder is): the same
+    // files checked by the same image get the same result, so an app built again in the same process (the tests start
+    // many, some on copies of provisioning/) does not run the container again. The message is made for each caller,
+    // naming its own folder.
+    private static readonly ConcurrentDictionary<string, Task<(int? ExitCode, string Output)>> s_results = new(StringComparer.Ordinal);
 
     private static async Task<string?> RunAsync(ContainerCli cli, ContainerResource resource, ConfigCheckAnnotation check, ILogger logger, CancellationToken ct)
     {
@@ -69,16 +71,22 @@ internal static class ConfigChecks
             return null;
         }
 
-        var key = string.Join('\n', [cli.Runtime, imageId, resource.Name, check.Tool, check.HostDirectory, check.ContainerDirectory, .. check.Arguments, FolderHash(check.HostDirectory)]);
-        var verdict = s_verdicts.GetOrAdd(key, _ => CheckAsync(cli, image, resource, check, ct));
+        var key = string.Join('\n', [cli.Runtime, imageId, check.Tool, check.ContainerDirectory, .. check.Arguments, FolderHash(check.HostDirectory)]);
+        var run = s_results.GetOrAdd(key, _ => cli.RunAsync(
+        [
+            "run", "--rm", "--pull=never", "--network=none", "--entrypoint", check.Tool,
+            "--volume", $"{check.HostDirectory}:{check.ContainerDirectory}:ro",
+            image, .. check.Arguments,
+        ], ct));
         try
         {
-            return await verdict.WaitAsync(ct).ConfigureAwait(false);
+            var (exitCode, output) = await run.WaitAsync(ct).ConfigureAwait(false);
+            return Verdict(cli, resource, check, exitCode, output);
         }
         catch
         {
-            // Only verdicts are kept: a check that could not complete is run again next time.
-            s_verdicts.TryRemove(new KeyValuePair<string, Task<string?>>(key, verdict));
+            // Only results are kept: a check that could not complete is run again next time.
+            s_results.TryRemove(new KeyValuePair<string, Task<(int?, string)>>(key, run));
             throw;
         }
     }
@@ -96,15 +104,9 @@ internal static class ConfigChecks
         return Convert.ToHexString(hash.GetHashAndReset());
     }
 
-    private static async Task<string?> CheckAsync(ContainerCli cli, string image, ContainerResource resource, ConfigCheckAnnotation check, CancellationToken ct)
+    /// <summary>The error a check's result makes for a resource, or <see langword="null"/> when the tool accepted its files.</summary>
+    private static string? Verdict(ContainerCli cli, ContainerResource resource, ConfigCheckAnnotation check, int? exitCode, string output)
     {
-        string[] arguments =
-        [
-            "run", "--rm", "--pull=never", "--network=none", "--entrypoint", check.Tool,
-            "--volume", $"{check.HostDirectory}:{check.ContainerDirectory}:ro",
-            image, .. check.Arguments,
-        ];
-        var (exitCode, output) = await cli.RunAsync(arguments, ct).ConfigureAwait(false);
         if (exitCode == 0)
         {
             return null;
