@@ -5,17 +5,28 @@ using YamlDotNet.RepresentationModel;
 namespace Monitoring.Tests.Config;
 
 /// <summary>The checked-in Alertmanager configuration and the copy the AppHost renders, checked by amtool.</summary>
-public class AlertmanagerConfigTests
+public class AlertmanagerConfigTests(AlertmanagerConfigTests.Amtool amtool) : IClassFixture<AlertmanagerConfigTests.Amtool>
 {
     private static readonly string s_source = Repo.Path("provisioning", "alertmanager", "alertmanager.yml");
+
+    /// <summary>The copies rendered by the AppHost's code, each in its own folder under <c>/aspire</c> for amtool.</summary>
+    private static (string Folder, Func<AlertmanagerConfigFile, string> Render)[] Copies() =>
+    [
+        ("url-file", c => c.WithWebhookUrlFiles(new Dictionary<string, string> { ["probes"] = "/aspire/webhooks/probes.url" })),
+        ("receivers", c => c.Render(new Dictionary<string, string> { ["probes"] = "/aspire/webhooks/probes.url" }, s_externalReceivers, maxGroupInterval: null)),
+        ("capped", c => c.Render(new Dictionary<string, string> { ["probes"] = "/aspire/webhooks/probes.url" }, [], maxGroupInterval: "2s")),
+        ("routes", c => c.Render(RouteWebhooks, [], maxGroupInterval: null)),
+        ("routes-external", c => c.Render(RouteWebhooks, s_externalReceivers, maxGroupInterval: null)),
+    ];
+
+    private static Dictionary<string, string> RouteWebhooks => new() { ["probes"] = "/aspire/webhooks/probes.url", ["watchdog"] = "/aspire/webhooks/watchdog.url" };
 
     [Fact]
     public void Amtool_accepts_alertmanager_yml()
     {
         ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
 
-        var (exitCode, output) = ContainerHost.RunTool(ContainerHost.AlertmanagerImage, "amtool", ["check-config", "/etc/alertmanager/alertmanager.yml"],
-            new Dictionary<string, string> { [Repo.Path("provisioning", "alertmanager")] = "/etc/alertmanager" });
+        var (exitCode, output) = amtool.Result(Amtool.CheckedIn);
 
         Assert.True(exitCode == 0, output);
     }
@@ -24,15 +35,12 @@ public class AlertmanagerConfigTests
     public void Amtool_accepts_the_rendered_copy_whose_webhook_reads_the_runs_url_from_a_file()
     {
         ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
-        using var generated = new ReadableTempDirectory();
         const string urlFile = "/aspire/webhooks/probes.url";
-        var copy = generated.Write("alertmanager.yml", AlertmanagerConfigFile.Load(s_source).WithWebhookUrlFiles(new Dictionary<string, string> { ["probes"] = urlFile }));
 
-        var (exitCode, output) = ContainerHost.RunTool(ContainerHost.AlertmanagerImage, "amtool", ["check-config", "/aspire/alertmanager.yml"],
-            new Dictionary<string, string> { [generated.Path] = "/aspire" });
+        var (exitCode, output) = amtool.Result("url-file");
 
         Assert.True(exitCode == 0, output);
-        var probes = ((YamlSequenceNode)Yaml(copy)["receivers"]).Children.OfType<YamlMappingNode>().Single(r => r["name"].ToString() == "probes");
+        var probes = ((YamlSequenceNode)Yaml(amtool.Copy("url-file"))["receivers"]).Children.OfType<YamlMappingNode>().Single(r => r["name"].ToString() == "probes");
         var webhook = (YamlMappingNode)((YamlSequenceNode)probes["webhook_configs"]).Children[0];
         Assert.Equal(urlFile, webhook["url_file"].ToString());
         Assert.DoesNotContain(new YamlScalarNode("url"), webhook.Children.Keys);
@@ -42,29 +50,19 @@ public class AlertmanagerConfigTests
     public void Amtool_accepts_the_copy_rendered_with_slack_email_and_webhook_receivers()
     {
         ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
-        using var generated = new ReadableTempDirectory();
-        var copy = generated.Write("alertmanager.yml", AlertmanagerConfigFile.Load(s_source).Render(
-            new Dictionary<string, string> { ["probes"] = "/aspire/webhooks/probes.url" },
-            s_externalReceivers,
-            maxGroupInterval: null));
 
-        var (exitCode, output) = ContainerHost.RunTool(ContainerHost.AlertmanagerImage, "amtool", ["check-config", "/aspire/alertmanager.yml"],
-            new Dictionary<string, string> { [generated.Path] = "/aspire" });
+        var (exitCode, output) = amtool.Result("receivers");
 
         Assert.True(exitCode == 0, output);
         Assert.Contains(" - 5 receivers", output);
-        var text = File.ReadAllText(copy);
+        var text = File.ReadAllText(amtool.Copy("receivers"));
         Assert.True(text.IndexOf("receiver: webhook", StringComparison.Ordinal) < text.IndexOf("receiver: watchdog", StringComparison.Ordinal));
     }
 
     [Fact]
     public void A_max_group_interval_caps_every_routes_timers_and_amtool_accepts_the_copy()
     {
-        using var generated = new ReadableTempDirectory();
-        var copy = generated.Write("alertmanager.yml", AlertmanagerConfigFile.Load(s_source).Render(
-            new Dictionary<string, string> { ["probes"] = "/aspire/webhooks/probes.url" }, [], maxGroupInterval: "2s"));
-
-        var root = (YamlMappingNode)Yaml(copy)["route"];
+        var root = (YamlMappingNode)Yaml(amtool.Copy("capped"))["route"];
         Assert.Equal("2s", root["group_wait"].ToString());
         Assert.Equal("2s", root["group_interval"].ToString());
         Assert.Equal("4h", root["repeat_interval"].ToString());
@@ -78,8 +76,7 @@ public class AlertmanagerConfigTests
         Assert.Equal(("2s", "2s"), (routes[2]["group_wait"].ToString(), routes[2]["group_interval"].ToString()));
 
         ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
-        var (exitCode, output) = ContainerHost.RunTool(ContainerHost.AlertmanagerImage, "amtool", ["check-config", "/aspire/alertmanager.yml"],
-            new Dictionary<string, string> { [generated.Path] = "/aspire" });
+        var (exitCode, output) = amtool.Result("capped");
         Assert.True(exitCode == 0, output);
     }
 
@@ -117,25 +114,26 @@ public class AlertmanagerConfigTests
     /// these labels reaches, and through which route, in the checked-in file and in the copy rendered with the Slack,
     /// e-mail and webhook receivers and their severities.
     /// </summary>
+    private static readonly (bool WithExternalReceivers, string Labels, string Receivers, string Route)[] s_routes =
+    [
+        (false, "alertname=Watchdog severity=none", "watchdog", "{alertname=\"Watchdog\"}"),
+        (false, "alertname=PostgresDown severity=critical", "probes", "{severity=\"critical\"}"),
+        (false, "alertname=ServiceHighErrorRatio severity=warning", "probes", "{severity=\"warning\"}"),
+        (false, "alertname=Unrated", "probes", "default-route"),
+        (true, "alertname=PostgresDown severity=critical", "slack,email,probes", "{severity=\"critical\"}"),
+        (true, "alertname=ServiceHighErrorRatio severity=warning", "slack,webhook,probes", "{severity=\"warning\"}"),
+        (true, "alertname=Watchdog severity=none", "watchdog", "{alertname=\"Watchdog\"}"),
+    ];
+
+    public static TheoryData<bool, string, string, string> Routes() => [.. s_routes];
+
     [Theory]
-    [InlineData(false, "alertname=Watchdog severity=none", "watchdog", "{alertname=\"Watchdog\"}")]
-    [InlineData(false, "alertname=PostgresDown severity=critical", "probes", "{severity=\"critical\"}")]
-    [InlineData(false, "alertname=ServiceHighErrorRatio severity=warning", "probes", "{severity=\"warning\"}")]
-    [InlineData(false, "alertname=Unrated", "probes", "default-route")]
-    [InlineData(true, "alertname=PostgresDown severity=critical", "slack,email,probes", "{severity=\"critical\"}")]
-    [InlineData(true, "alertname=ServiceHighErrorRatio severity=warning", "slack,webhook,probes", "{severity=\"warning\"}")]
-    [InlineData(true, "alertname=Watchdog severity=none", "watchdog", "{alertname=\"Watchdog\"}")]
+    [MemberData(nameof(Routes))]
     public void Amtool_routes_each_severity_to_its_receivers_and_route(bool withExternalReceivers, string labels, string receivers, string route)
     {
         ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
-        using var generated = new ReadableTempDirectory();
-        generated.Write("alertmanager.yml", AlertmanagerConfigFile.Load(s_source).Render(
-            new Dictionary<string, string> { ["probes"] = "/aspire/webhooks/probes.url", ["watchdog"] = "/aspire/webhooks/watchdog.url" },
-            withExternalReceivers ? s_externalReceivers : [], maxGroupInterval: null));
 
-        var (exitCode, output) = ContainerHost.RunTool(ContainerHost.AlertmanagerImage, "amtool",
-            ["config", "routes", "test", "--config.file=/aspire/alertmanager.yml", "--tree", $"--verify.receivers={receivers}", .. labels.Split(' ')],
-            new Dictionary<string, string> { [generated.Path] = "/aspire" });
+        var (exitCode, output) = amtool.Result(Amtool.RouteTest(withExternalReceivers, labels, receivers));
 
         Assert.True(exitCode == 0, output);
         Assert.Contains(route, output[output.IndexOf("Matching routes:", StringComparison.Ordinal)..]);
@@ -159,5 +157,60 @@ public class AlertmanagerConfigTests
         using var reader = new StreamReader(path);
         stream.Load(reader);
         return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    /// <summary>
+    /// The copies rendered, and every amtool run of the class in one container (<see cref="ContainerHost.RunToolEach"/>),
+    /// run once, when a test first asks for a result; each test asserts on its own run's exit code and output.
+    /// </summary>
+    public sealed class Amtool : IDisposable
+    {
+        /// <summary>The run that checks the checked-in file.</summary>
+        public const string CheckedIn = "checked-in";
+
+        private readonly ReadableTempDirectory _copies = new();
+        private readonly Dictionary<string, IReadOnlyList<string>> _runs = new(StringComparer.Ordinal);
+        private readonly Lazy<Dictionary<string, (int ExitCode, string Output)>> _results;
+
+        /// <summary>Renders the copies and lists the runs.</summary>
+        public Amtool()
+        {
+            _runs[CheckedIn] = ["check-config", "/etc/alertmanager/alertmanager.yml"];
+            foreach (var (folder, render) in Copies())
+            {
+                // Each from a fresh load: rendering changes the loaded file.
+                _copies.Write(Path.Combine(folder, "alertmanager.yml"), render(AlertmanagerConfigFile.Load(s_source)));
+                _runs[folder] = ["check-config", $"/aspire/{folder}/alertmanager.yml"];
+            }
+
+            foreach (var (withExternalReceivers, labels, receivers, _) in s_routes)
+            {
+                _runs[RouteTest(withExternalReceivers, labels, receivers)] =
+                [
+                    "config", "routes", "test", $"--config.file=/aspire/{(withExternalReceivers ? "routes-external" : "routes")}/alertmanager.yml",
+                    "--tree", $"--verify.receivers={receivers}", .. labels.Split(' '),
+                ];
+            }
+
+            _results = new(() =>
+            {
+                var keys = _runs.Keys.ToList();
+                var results = ContainerHost.RunToolEach(ContainerHost.AlertmanagerImage, "amtool", [.. keys.Select(k => _runs[k])],
+                    new Dictionary<string, string> { [Repo.Path("provisioning", "alertmanager")] = "/etc/alertmanager", [_copies.Path] = "/aspire" });
+                return keys.Zip(results).ToDictionary(r => r.First, r => r.Second, StringComparer.Ordinal);
+            });
+        }
+
+        /// <summary>The key of a route test's run.</summary>
+        public static string RouteTest(bool withExternalReceivers, string labels, string receivers) => $"routes {withExternalReceivers} {labels} {receivers}";
+
+        /// <summary>A run's exit code and output.</summary>
+        public (int ExitCode, string Output) Result(string run) => _results.Value[run];
+
+        /// <summary>The path of a rendered copy on the host.</summary>
+        public string Copy(string folder) => Path.Combine(_copies.Path, folder, "alertmanager.yml");
+
+        /// <inheritdoc/>
+        public void Dispose() => _copies.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Monitoring.AppHost;
@@ -91,6 +92,44 @@ internal static class ContainerHost
         }
 
         return Run(Runtime, [.. args, image, .. arguments], timeout);
+    }
+
+    /// <summary>
+    /// Runs a tool several times in one container, each run with its own arguments, and returns each run's exit code and
+    /// output, in order: each container the runtime creates, starts and removes costs CPU, which the graphs starting
+    /// beside the tests that use this need more. The image must have <c>sh</c>.
+    /// </summary>
+    /// <param name="image">The image.</param>
+    /// <param name="tool">The tool.</param>
+    /// <param name="runs">The arguments of each run.</param>
+    /// <param name="mounts">Bind mounts, host path to container path (read-only).</param>
+    /// <param name="timeout">How long all the runs may take (<see cref="CommandTimeout"/> if not given).</param>
+    /// <returns>Each run's exit code and combined output.</returns>
+    public static IReadOnlyList<(int ExitCode, string Output)> RunToolEach(
+        string image, string tool, IReadOnlyList<IReadOnlyList<string>> runs, IReadOnlyDictionary<string, string>? mounts = null, TimeSpan? timeout = null)
+    {
+        const string marker = "::tool-exit";
+        static string Quoted(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        var script = string.Concat(runs.Select((arguments, i) => $"{Quoted(tool)} {string.Join(' ', arguments.Select(Quoted))} 2>&1; c=$?; echo; echo \"{marker} $c {i}\"\n"));
+        var (exitCode, output) = RunTool(image, "sh", ["-c", script], mounts, timeout);
+        Assert.True(exitCode == 0, $"The {tool} container failed (exit {exitCode}): {output}");
+
+        var results = new (int ExitCode, string Output)?[runs.Count];
+        var lines = new List<string>();
+        foreach (var line in output.Split('\n'))
+        {
+            if (line.Split(' ') is [marker, var code, var index])
+            {
+                results[int.Parse(index, CultureInfo.InvariantCulture)] = (int.Parse(code, CultureInfo.InvariantCulture), string.Join('\n', lines));
+                lines.Clear();
+            }
+            else
+            {
+                lines.Add(line);
+            }
+        }
+
+        return [.. results.Select((r, i) => r ?? throw new InvalidOperationException($"{tool} did not report on run {i}: {output}"))];
     }
 
     /// <summary>Runs the default runtime's command line.</summary>
