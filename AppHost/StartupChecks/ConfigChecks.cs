@@ -55,7 +55,7 @@ internal static class ConfigChecks
         });
 
     // The result of each check already run in this process, by everything it depends on (the runtime, the image, the
-    // tool and its arguments, and every file's path and content under the folder, wherever the folder is): the same
+    // tool and its arguments, and every file under the folder, wherever the folder is: FolderHash): the same
     // files checked by the same image get the same result, so an app built again in the same process (the tests start
     // many, some on copies of provisioning/) does not run the container again. The message is made for each caller,
     // naming its own folder.
@@ -72,33 +72,50 @@ internal static class ConfigChecks
         }
 
         var key = string.Join('\n', [cli.Runtime, imageId, check.Tool, check.ContainerDirectory, .. check.Arguments, FolderHash(check.HostDirectory)]);
+        // The container runs to its end whichever caller started it: one app's start being cancelled must not fail
+        // another's that waits for the same result.
         var run = s_results.GetOrAdd(key, _ => cli.RunAsync(
         [
             "run", "--rm", "--pull=never", "--network=none", "--entrypoint", check.Tool,
             "--volume", $"{check.HostDirectory}:{check.ContainerDirectory}:ro",
             image, .. check.Arguments,
-        ], ct));
+        ], CancellationToken.None));
+        (int? ExitCode, string Output) result;
         try
         {
-            var (exitCode, output) = await run.WaitAsync(ct).ConfigureAwait(false);
-            return Verdict(cli, resource, check, exitCode, output);
+            result = await run.WaitAsync(ct).ConfigureAwait(false);
         }
-        catch
+        catch when (run.IsFaulted)
         {
-            // Only results are kept: a check that could not complete is run again next time.
             s_results.TryRemove(new KeyValuePair<string, Task<(int?, string)>>(key, run));
             throw;
         }
+
+        if (IsRuntimeFailure(result.ExitCode))
+        {
+            // Only the tool's verdicts are kept: a runtime that failed or did not answer in time is asked again next time.
+            s_results.TryRemove(new KeyValuePair<string, Task<(int?, string)>>(key, run));
+        }
+
+        return Verdict(cli, resource, check, result.ExitCode, result.Output);
     }
 
-    /// <summary>A hash of every file's path and content under a folder.</summary>
+    /// <summary>Whether the runtime itself failed (no answer, or 125-127: it could not create or start the container), not the tool.</summary>
+    private static bool IsRuntimeFailure(int? exitCode) => exitCode is null or < 0 or >= RuntimeFailure;
+
+    /// <summary>
+    /// A hash of every file under a folder: its relative path, Unix mode (the tools run as <c>nobody</c>, so a file they
+    /// cannot read fails them), length and content. A symbolic link is hashed as its target's content.
+    /// </summary>
     private static string FolderHash(string directory)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetRelativePath(directory, file) + "\0"));
-            hash.AppendData(File.ReadAllBytes(file));
+            var content = File.ReadAllBytes(file);
+            var mode = OperatingSystem.IsWindows() ? 0 : (int)File.GetUnixFileMode(file);
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{Path.GetRelativePath(directory, file)}\0{mode}\0{content.Length}\0"));
+            hash.AppendData(content);
         }
 
         return Convert.ToHexString(hash.GetHashAndReset());
@@ -112,9 +129,8 @@ internal static class ConfigChecks
             return null;
         }
 
-        if (exitCode is null or < 0 or >= RuntimeFailure)
+        if (IsRuntimeFailure(exitCode))
         {
-            // 125-127: the runtime itself failed (it could not create or start the container), not the tool.
             return $"{resource.Name}: {cli.Runtime} cannot start a container to run {check.Tool} (exit {exitCode}): " +
                 $"{output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()}. " +
                 "No container will start until this is fixed; see docs/troubleshooting.md, 'Containers do not start'.";

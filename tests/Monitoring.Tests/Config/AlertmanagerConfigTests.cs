@@ -109,11 +109,6 @@ public class AlertmanagerConfigTests(AlertmanagerConfigTests.Amtool amtool) : IC
         new(ExternalReceiverKind.Webhook, new Dictionary<string, string> { ["url"] = "https://hook.invalid/" }, ["warning"]),
     ];
 
-    /// <summary>
-    /// Each route, proven by amtool's own router (<c>amtool config routes test --tree</c>): which receivers an alert of
-    /// these labels reaches, and through which route, in the checked-in file and in the copy rendered with the Slack,
-    /// e-mail and webhook receivers and their severities.
-    /// </summary>
     private static readonly (bool WithExternalReceivers, string Labels, string Receivers, string Route)[] s_routes =
     [
         (false, "alertname=Watchdog severity=none", "watchdog", "{alertname=\"Watchdog\"}"),
@@ -127,6 +122,11 @@ public class AlertmanagerConfigTests(AlertmanagerConfigTests.Amtool amtool) : IC
 
     public static TheoryData<bool, string, string, string> Routes() => [.. s_routes];
 
+    /// <summary>
+    /// Each route, proven by amtool's own router (<c>amtool config routes test --tree</c>): which receivers an alert of
+    /// these labels reaches, and through which route, in the checked-in file and in the copy rendered with the Slack,
+    /// e-mail and webhook receivers and their severities.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Routes))]
     public void Amtool_routes_each_severity_to_its_receivers_and_route(bool withExternalReceivers, string labels, string receivers, string route)
@@ -196,7 +196,9 @@ public class AlertmanagerConfigTests(AlertmanagerConfigTests.Amtool amtool) : IC
             {
                 var keys = _runs.Keys.ToList();
                 var results = ContainerHost.RunToolEach(ContainerHost.AlertmanagerImage, "amtool", [.. keys.Select(k => _runs[k])],
-                    new Dictionary<string, string> { [Repo.Path("provisioning", "alertmanager")] = "/etc/alertmanager", [_copies.Path] = "/aspire" });
+                    new Dictionary<string, string> { [Repo.Path("provisioning", "alertmanager")] = "/etc/alertmanager", [_copies.Path] = "/aspire" },
+                    // Seconds on a quiet machine; much longer beside the graphs starting at the same time.
+                    TimeSpan.FromMinutes(4));
                 return keys.Zip(results).ToDictionary(r => r.First, r => r.Second, StringComparer.Ordinal);
             });
         }

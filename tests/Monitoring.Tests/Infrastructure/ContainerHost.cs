@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using Monitoring.AppHost;
 
 namespace Monitoring.Tests.Infrastructure;

@@ -28,7 +28,7 @@ internal static class Resources
     /// that). Faults that last use this rather than the dashboard's Stop: while a container stays stopped by its Stop
     /// command, the orchestrator (DCP, Aspire 13.6) inspects it about 25 times a second, about one core here, until it
     /// is started again; one that exited on its own costs nothing. The orchestrator reports the exit some seconds
-    /// later (about 5.5 s here, whatever the load): <see cref="StartAgainAsync"/> waits for that before the Start.
+    /// later (5 to 6 s here, whatever the load): <see cref="StartAgainAsync"/> waits for that before the Start.
     /// </summary>
     public static void StopContainer(this DistributedApplication app, string resource)
     {
