@@ -111,6 +111,16 @@ spans=$(grep -o '<UnitTestResult [^>]*>' "$trx" | sed -E 's/.*testName="([^"]*)"
          END { printf "%.1f %.1f", unit - first, e2e - first }')
 echo "phases: setup $(seconds "$started" "$set_up") s, restore and build $(seconds "$set_up" "$built") s, tests $(seconds "$built" "$tested") s" \
   "(unit tests done after ${spans% *} s, end-to-end after ${spans#* } s)"
+# Every failed test again, by name with the first line of its message, next to the closing line: the failures are
+# printed as they happen, thousands of log lines further up, where a CI log's tail does not reach.
+failures=$(awk 'BEGIN { RS = "<UnitTestResult " }
+  /outcome="(Failed|Error|Timeout|Aborted)"/ {
+    name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
+    message = ""; if (match($0, /<Message>[^\n<]*/)) message = substr($0, RSTART + 9, RLENGTH - 9)
+    if (length(message) > 300) message = substr(message, 1, 300) "..."
+    print "  " name; if (message != "") print "    " message
+  }' "$trx" | sed 's/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g')
+[ -z "$failures" ] || printf 'Failed tests:\n%s\n' "$failures"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 [ "$failed" -eq 0 ] || exit 1
 exit "$status"

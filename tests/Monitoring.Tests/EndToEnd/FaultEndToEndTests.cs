@@ -142,7 +142,7 @@ public class FaultEndToEndTests
             // volume): it comes back healthy with its retention.
             await app.RunCommandAsync("prometheus", KnownResourceCommands.StopCommand, Ct);
             await app.ResourceNotifications.WaitForResourceAsync("prometheus", e => e.Snapshot.State?.Text is "Exited" or "Finished", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
-            await app.RunCommandAsync("prometheus", KnownResourceCommands.StartCommand, Ct);
+            await app.StartStoppedAsync("prometheus", Ct);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("prometheus", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
             var restarted = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
             Assert.Equal("15d", await restarted.FlagAsync("storage.tsdb.retention.time", Ct));
