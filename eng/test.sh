@@ -54,6 +54,11 @@ log="$(mktemp)"
 # and its two extra processes (about 11 core-seconds and 4 s of start-up on this machine). It prints failures and
 # skips (with their reasons) as they happen, and writes the same TRX report.
 mkdir -p "$results"
+# The orchestrator's (DCP's) own logs, at info level: Aspire 13.6 shows DCP's errors only at Debug, so a graph whose
+# orchestrator fails says why nowhere else. Its error lines are printed below when a test failed.
+dcp_logs="$repo/artifacts/dcp-logs"
+rm -rf "$dcp_logs"
+export DcpPublisher__DiagnosticsLogFolder="$dcp_logs" DcpPublisher__DiagnosticsLogLevel=info
 # Every process the tests start inherits this mark, so the ones still running after them can be found.
 run_mark="MONITORING_TEST_RUN=$$-$(date +%s%N)"
 (cd "$repo/tests/Monitoring.Tests/bin/Debug/net10.0" && env "$run_mark" ./Monitoring.Tests -noColor -noLogo -trx "$results/tests.trx") 2>&1 | tee "$log"
@@ -78,6 +83,8 @@ skip_report=$("$repo/eng/skips.sh" "$log")
 skips_ok=$?
 grep -v '^unexpected: ' <<<"$skip_report"
 unexpected=$(sed -n 's/^unexpected: //p' <<<"$skip_report")
+# A graph started again because its orchestrator did not come up (TestStack): not a failure, but never silent.
+retried=$(grep -F 'warning: the orchestrator did not come up' "$log")
 rm -f "$log"
 
 # The counts come from the TRX report (its format is stable across SDKs, unlike the console summary).
@@ -121,6 +128,11 @@ failures=$(awk 'BEGIN { RS = "<UnitTestResult " }
     print "  " name; if (message != "") print "    " message
   }' "$trx" | sed 's/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g')
 [ -z "$failures" ] || printf 'Failed tests:\n%s\n' "$failures"
+[ -z "$retried" ] || printf '%s\n' "$retried"
+if [ -n "$failures" ] && [ -d "$dcp_logs" ]; then
+  dcp_errors=$(grep -h '"level":"error"' "$dcp_logs"/*.log 2>/dev/null | tail -n 20 | cut -c1-400)
+  [ -z "$dcp_errors" ] || printf 'The orchestrator'"'"'s last errors (%s):\n%s\n' "$dcp_logs" "$dcp_errors"
+fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 [ "$failed" -eq 0 ] || exit 1
 exit "$status"
