@@ -29,16 +29,22 @@ public class ProbesAlertsEndToEndTests(StackFixture stack) : IClassFixture<Share
         var command = await commands.ExecuteCommandAsync("probes", "scenario-latency-spike", Ct);
         Assert.True(command.Success, command.Message);
 
-        // The standard ASP.NET Core metrics of Probes' own requests, under its job: nothing simulated.
+        // The standard ASP.NET Core metrics of Probes' own requests, under its job: nothing simulated. The faults end
+        // once both alerts fire in Prometheus, which sends them to Alertmanager at every evaluation while their 1m
+        // windows drain: the firing notifications must still reach the webhook, then the resolutions.
         var (errors, latency) = (AlertAsync(probes, "ServiceHighErrorRatio", "firing", since), AlertAsync(probes, "ServiceHighLatency", "firing", since));
-        var alert = await errors;
-        Assert.Equal("warning", alert.Label("severity"));
-        Assert.StartsWith("docs/alerts.md#", alert.Annotation("runbook_url"));
-        Assert.Equal("probes", (await latency).Receiver);
+        var prometheus = new PrometheusApi(stack.Client("prometheus"));
+        await Task.WhenAll(
+            prometheus.WaitFiringAsync("ServiceHighErrorRatio", "probes", Webhook.DefaultTimeout, Ct),
+            prometheus.WaitFiringAsync("ServiceHighLatency", "probes", Webhook.DefaultTimeout, Ct));
 
         var ended = DateTimeOffset.UtcNow;
         Assert.Equal(HttpStatusCode.NoContent, (await probes.DeleteAsync("/scenarios/error-burst", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await probes.DeleteAsync("/scenarios/latency-spike", Ct)).StatusCode);
+        var alert = await errors;
+        Assert.Equal("warning", alert.Label("severity"));
+        Assert.StartsWith("docs/alerts.md#", alert.Annotation("runbook_url"));
+        Assert.Equal("probes", (await latency).Receiver);
         await Task.WhenAll(AlertAsync(probes, "ServiceHighErrorRatio", "resolved", ended), AlertAsync(probes, "ServiceHighLatency", "resolved", ended));
     }
 

@@ -21,15 +21,18 @@ public class SampleServiceAlertsEndToEndTests(StackFixture stack) : IClassFixtur
         var sample = stack.App.CreateHttpClient(StackFixture.SampleService, "http");
         var probes = stack.Client("probes");
 
-        // Callers hit its bug (order 0 throws: 500) and its slow report (1.5 s) until both alerts arrive.
+        // Callers hit its bug (order 0 throws: 500) and its slow report (1.5 s) until both alerts fire in Prometheus,
+        // which sends them to Alertmanager at every evaluation while their 1m windows drain: the firing notifications
+        // must still reach the webhook, then the resolutions.
         var since = DateTimeOffset.UtcNow;
         using var calling = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         Task[] callers = [CallAsync(sample, "/orders/0", calling.Token), .. Enumerable.Range(0, 3).Select(_ => CallAsync(sample, "/orders/report", calling.Token))];
-        DeliveredAlert errors, latency;
+        var prometheus = new PrometheusApi(stack.Client("prometheus"));
         try
         {
-            (errors, latency) = (await Webhook.AlertAsync(probes, "ServiceHighErrorRatio", "firing", since, Ct, s_sample),
-                await Webhook.AlertAsync(probes, "ServiceHighLatency", "firing", since, Ct, s_sample));
+            await Task.WhenAll(
+                prometheus.WaitFiringAsync("ServiceHighErrorRatio", StackFixture.SampleService, Webhook.DefaultTimeout, Ct),
+                prometheus.WaitFiringAsync("ServiceHighLatency", StackFixture.SampleService, Webhook.DefaultTimeout, Ct));
         }
         finally
         {
@@ -37,16 +40,17 @@ public class SampleServiceAlertsEndToEndTests(StackFixture stack) : IClassFixtur
             await Task.WhenAll(callers);
         }
 
-        Assert.Equal("warning", errors.Label("severity"));
-        Assert.Equal("docs/alerts.md#servicehigherrorratio", errors.Annotation("runbook_url"));
-        Assert.Equal("docs/alerts.md#servicehighlatency", latency.Annotation("runbook_url"));
-
         // Good, fast requests only: the ratio and the p99 fall and both resolutions are delivered.
         var ended = DateTimeOffset.UtcNow;
         using var healthy = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var good = CallAsync(sample, "/orders/7", healthy.Token);
         try
         {
+            var (errors, latency) = (await Webhook.AlertAsync(probes, "ServiceHighErrorRatio", "firing", since, Ct, s_sample),
+                await Webhook.AlertAsync(probes, "ServiceHighLatency", "firing", since, Ct, s_sample));
+            Assert.Equal("warning", errors.Label("severity"));
+            Assert.Equal("docs/alerts.md#servicehigherrorratio", errors.Annotation("runbook_url"));
+            Assert.Equal("docs/alerts.md#servicehighlatency", latency.Annotation("runbook_url"));
             await Task.WhenAll(
                 Webhook.AlertAsync(probes, "ServiceHighErrorRatio", "resolved", ended, Ct, s_sample),
                 Webhook.AlertAsync(probes, "ServiceHighLatency", "resolved", ended, Ct, s_sample));

@@ -25,6 +25,32 @@ internal sealed class PrometheusApi(HttpClient http)
             .Select(t => new Uri(t.GetProperty("scrapeUrl").GetString()!))];
     }
 
+    /// <summary>
+    /// Waits until Prometheus holds an alert - picked by its name and a job - as firing (its <c>for</c> has passed; it
+    /// is sent to Alertmanager at each evaluation from then on), with the alerts it holds in the failure's message.
+    /// </summary>
+    public async Task WaitFiringAsync(string alertname, string job, TimeSpan timeout, CancellationToken ct)
+    {
+        var held = "nothing";
+        try
+        {
+            await Wait.UntilAsync($"{alertname}{{job=\"{job}\"}} firing in Prometheus", async c =>
+            {
+                var alerts = (await http.GetFromJsonAsync<JsonElement>("/api/v1/alerts", c)).GetProperty("data").GetProperty("alerts")
+                    .EnumerateArray().Select(a => (
+                        Name: a.GetProperty("labels").GetProperty("alertname").GetString(),
+                        Job: a.GetProperty("labels").TryGetProperty("job", out var j) ? j.GetString() : null,
+                        State: a.GetProperty("state").GetString())).ToList();
+                held = alerts.Count == 0 ? "nothing" : string.Join(", ", alerts.Select(a => $"{a.Name}{{job=\"{a.Job}\"}} {a.State}"));
+                return alerts.Any(a => a.Name == alertname && a.Job == job && a.State == "firing");
+            }, timeout, ct, TimeSpan.FromSeconds(1));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} Prometheus held: {held}.", e);
+        }
+    }
+
     /// <summary>A command-line flag's value.</summary>
     public async Task<string?> FlagAsync(string name, CancellationToken ct)
     {
