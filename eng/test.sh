@@ -83,8 +83,9 @@ skip_report=$("$repo/eng/skips.sh" "$log")
 skips_ok=$?
 grep -v '^unexpected: ' <<<"$skip_report"
 unexpected=$(sed -n 's/^unexpected: //p' <<<"$skip_report")
-# A graph started again because its orchestrator did not come up (TestStack): not a failure, but never silent.
-retried=$(grep -F 'warning: the orchestrator did not come up' "$log")
+# A graph started again because its orchestrator did not answer (TestStack.OrchestratorRetryWarning): not a
+# failure, but never silent.
+retried=$(grep -F 'warning: the orchestrator did not answer' "$log")
 rm -f "$log"
 
 # The counts come from the TRX report (its format is stable across SDKs, unlike the console summary).
@@ -119,18 +120,22 @@ spans=$(grep -o '<UnitTestResult [^>]*>' "$trx" | sed -E 's/.*testName="([^"]*)"
 echo "phases: setup $(seconds "$started" "$set_up") s, restore and build $(seconds "$set_up" "$built") s, tests $(seconds "$built" "$tested") s" \
   "(unit tests done after ${spans% *} s, end-to-end after ${spans#* } s)"
 # Every failed test again, by name with the first line of its message, next to the closing line: the failures are
-# printed as they happen, thousands of log lines further up, where a CI log's tail does not reach.
+# printed as they happen, thousands of log lines further up, where a CI log's tail does not reach. (A record runs from
+# one result to the next, the last one to the end of the file: only its opening tag tells its outcome.)
 failures=$(awk 'BEGIN { RS = "<UnitTestResult " }
-  /outcome="(Failed|Error|Timeout|Aborted)"/ {
-    name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
+  NR > 1 { tag = substr($0, 1, index($0, ">")) }
+  NR > 1 && tag ~ /outcome="(Failed|Error|Timeout|Aborted)"/ {
+    name = tag; sub(/.*testName="/, "", name); sub(/".*/, "", name)
     message = ""; if (match($0, /<Message>[^\n<]*/)) message = substr($0, RSTART + 9, RLENGTH - 9)
-    if (length(message) > 300) message = substr(message, 1, 300) "..."
     print "  " name; if (message != "") print "    " message
-  }' "$trx" | sed 's/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g')
+  }' "$trx" | sed 's/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g' | cut -c1-300)
 [ -z "$failures" ] || printf 'Failed tests:\n%s\n' "$failures"
 [ -z "$retried" ] || printf '%s\n' "$retried"
-if [ -n "$failures" ] && [ -d "$dcp_logs" ]; then
-  dcp_errors=$(grep -h '"level":"error"' "$dcp_logs"/*.log 2>/dev/null | tail -n 20 | cut -c1-400)
+# The orchestrator's last errors, in time order, without the ones every graph's stop logs.
+if { [ -n "$failures" ] || [ -n "$retried" ]; } && [ -d "$dcp_logs" ]; then
+  dcp_errors=$(grep -h '"level":"error"' "$dcp_logs"/*.log 2>/dev/null \
+    | grep -v -e 'Failed to subscribe to notifications' -e 'Could not stop root process' -e 'Failed to ensure PhysicalContainerNetworkConnections' -e 'could not get process tree' \
+    | sort | tail -n 20 | cut -c1-400)
   [ -z "$dcp_errors" ] || printf 'The orchestrator'"'"'s last errors (%s):\n%s\n' "$dcp_logs" "$dcp_errors"
 fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"

@@ -22,8 +22,8 @@ public class SampleServiceAlertsEndToEndTests(StackFixture stack) : IClassFixtur
         var probes = stack.Client("probes");
 
         // Callers hit its bug (order 0 throws: 500) and its slow report (1.5 s) until both alerts fire in Prometheus,
-        // which sends them to Alertmanager at every evaluation while their 1m windows drain: the firing notifications
-        // must still reach the webhook, then the resolutions.
+        // which sends them to Alertmanager again every resend delay while their 1m windows drain: the firing
+        // notifications must still reach the webhook, then the resolutions.
         var since = DateTimeOffset.UtcNow;
         using var calling = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         Task[] callers = [CallAsync(sample, "/orders/0", calling.Token), .. Enumerable.Range(0, 3).Select(_ => CallAsync(sample, "/orders/report", calling.Token))];

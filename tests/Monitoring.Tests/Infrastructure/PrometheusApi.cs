@@ -27,7 +27,8 @@ internal sealed class PrometheusApi(HttpClient http)
 
     /// <summary>
     /// Waits until Prometheus holds an alert - picked by its name and a job - as firing (its <c>for</c> has passed; it
-    /// is sent to Alertmanager at each evaluation from then on), with the alerts it holds in the failure's message.
+    /// is sent to Alertmanager, and sent again every resend delay while it fires), with the alerts it holds in the
+    /// failure's message.
     /// </summary>
     public async Task WaitFiringAsync(string alertname, string job, TimeSpan timeout, CancellationToken ct)
     {

@@ -38,7 +38,7 @@ internal static class Resources
 
     /// <summary>
     /// Brings back a container stopped by <see cref="StopContainer"/> with the dashboard's Start (the orchestrator
-    /// starts it again on the same volumes), once the orchestrator has seen it exit: the Start command applies to a
+    /// recreates it on the same volumes), once the orchestrator has seen it exit: the Start command applies to a
     /// resource it knows is stopped.
     /// </summary>
     public static async Task StartAgainAsync(this DistributedApplication app, string resource, CancellationToken cancellationToken)
@@ -52,15 +52,23 @@ internal static class Resources
     /// Runs the dashboard's Start on a stopped resource and returns once it runs again (or failed to start). The
     /// command succeeds as soon as the orchestrator is asked to start it, before the resource's state says so: in a
     /// full run here a container's state still read "Exited" after its Start had succeeded, and the health wait begun
-    /// then gave up at once with "failed to start", as that wait does on a stopped resource (Aspire 13.6; its
-    /// DcpExecutor.StartResourceAsync notes that the orchestrator can report a terminal state while it restarts a
-    /// resource). What follows a Start must see this start, not the stop before it.
+    /// then gave up at once with "failed to start", as that wait does on a stopped resource when the dashboard is off,
+    /// as in the tests (Aspire 13.6; with the dashboard on, it waits). What follows a Start must see this start, not the
+    /// stop before it.
     /// </summary>
     public static async Task StartStoppedAsync(this DistributedApplication app, string resource, CancellationToken cancellationToken)
     {
         await app.RunCommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
-        await app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text is "Running" or "FailedToStart", cancellationToken)
-            .WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
+        var running = app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text is "Running" or "FailedToStart", cancellationToken);
+        try
+        {
+            await running.WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            app.ResourceNotifications.TryGetCurrentState(resource, out var state);
+            throw new TimeoutException($"{resource} was not Running 60 s after its Start (state: {state?.Snapshot.State?.Text ?? "none"}).", e);
+        }
     }
 
     /// <summary>The id of a resource's container, for the runtime's CLI.</summary>

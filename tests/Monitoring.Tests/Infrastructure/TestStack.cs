@@ -50,7 +50,11 @@ internal static class TestStack
         }
     }
 
-    /// <summary>As <see cref="StartAsync(TestVolumes, Action{IDistributedApplicationTestingBuilder}, CancellationToken, string[])"/>, for a caller that holds <see cref="StartLock"/>.</summary>
+    /// <summary>
+    /// As <see cref="StartAsync(TestVolumes, Action{IDistributedApplicationTestingBuilder}, CancellationToken, string[])"/>,
+    /// for a caller that holds <see cref="StartLock"/>. A start whose orchestrator does not answer is tried once more,
+    /// with <see cref="OrchestratorRetryWarning"/> on the standard error.
+    /// </summary>
     public static async Task<DistributedApplication> StartHoldingTheLockAsync(
         TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, CancellationToken cancellationToken, params string[] settings)
     {
@@ -60,18 +64,19 @@ internal static class TestStack
         }
         catch (TimeoutRejectedException e) when (!cancellationToken.IsCancellationRequested)
         {
-            // Aspire's own client of its orchestrator gave up: the orchestrator (DCP) never answered. Seen once in about
-            // ten full runs here, on a graph started beside two others: DCP's API server wrote no kubeconfig for two
-            // minutes, and said nothing at the AppHost's log levels (Aspire 13.6 logs DCP's errors at Debug). The app is
-            // disposed (everything it started is stopped) and started once more, and the run says so: eng/test.sh
-            // repeats these lines next to its closing line, and keeps DCP's own logs in artifacts/dcp-logs.
+            // Aspire's own client of its orchestrator (DCP) gave up: a call to DCP's API did not succeed within its two
+            // minutes. Seen once in about ten full runs here, on a graph started beside two others: DCP's API server
+            // wrote no kubeconfig for two minutes, and said nothing at the AppHost's log levels (Aspire 13.6 logs DCP's
+            // errors at Debug). The app is disposed (everything it started is stopped) and started once more, and the
+            // run says so: eng/test.sh repeats these lines next to its closing line, with DCP's last errors from its
+            // own logs (artifacts/dcp-logs).
             Console.Error.WriteLine($"{OrchestratorRetryWarning} {e.Message}");
             return await StartOnceAsync(volumes, configure, cancellationToken, settings);
         }
     }
 
-    /// <summary>The start of the line a test writes when the orchestrator did not come up and a graph is started again.</summary>
-    public const string OrchestratorRetryWarning = "warning: the orchestrator did not come up; starting the graph again:";
+    /// <summary>The start of the line a test writes when the orchestrator did not answer and a graph is started again.</summary>
+    public const string OrchestratorRetryWarning = "warning: the orchestrator did not answer within 2 minutes; starting the graph again:";
 
     private static async Task<DistributedApplication> StartOnceAsync(
         TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, CancellationToken cancellationToken, string[] settings)
