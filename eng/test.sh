@@ -19,6 +19,11 @@ source "$repo/eng/engine.sh"
 engine_start || exit 1
 trap engine_stop EXIT
 "$repo/eng/images/build.sh" || exit 1
+# The docker CLI of every process the tests start goes through eng/shims/docker, which answers the orchestrator's pull
+# of the container tunnel's base image from its local stand-in, as a user's registry answers it (the shim says why).
+if MONITORING_DOCKER="$(command -v docker)"; then
+  export MONITORING_DOCKER PATH="$repo/eng/shims:$PATH"
+fi
 set_up=$(now)
 
 # Every .NET process of the run (the build, the test host, each `dotnet run` the orchestrator starts and the services
