@@ -13,5 +13,6 @@ source "$repo/eng/engine.sh"
 engine_start
 trap engine_stop EXIT
 "$repo/eng/images/build.sh"
+answer_tunnel_base_pull
 dotnet build "$repo/bench/Monitoring.Bench" -c Release --nologo -v quiet -clp:ErrorsOnly
 dotnet "$repo/bench/Monitoring.Bench/bin/Release/net10.0/Monitoring.Bench.dll" "$@"

@@ -20,9 +20,9 @@ engine_start() {
   setsid "${sudo_cmd[@]}" dockerd --pidfile "$_engine_pidfile" >"$log" 2>&1 < /dev/null &
   _engine_started=1
   local i
-  for i in $(seq 1 60); do
+  for i in $(seq 1 300); do
     docker info >/dev/null 2>&1 && { echo "engine: dockerd is up"; return 0; }
-    sleep 1
+    sleep 0.2
   done
   echo "engine: dockerd did not answer within 60 s; its log:" >&2
   tail -n 20 "$log" >&2
@@ -39,9 +39,9 @@ engine_stop() {
   echo "engine: stopping dockerd"
   "${sudo_cmd[@]}" kill "$pid" 2>/dev/null || return 0
   local i
-  for i in $(seq 1 60); do
+  for i in $(seq 1 600); do
     kill -0 "$pid" 2>/dev/null || return 0
-    sleep 1
+    sleep 0.1
   done
   echo "engine: dockerd did not stop within 60 s" >&2
 }

@@ -19,11 +19,7 @@ source "$repo/eng/engine.sh"
 engine_start || exit 1
 trap engine_stop EXIT
 "$repo/eng/images/build.sh" || exit 1
-# The docker CLI of every process the tests start goes through eng/shims/docker, which answers the orchestrator's pull
-# of the container tunnel's base image from its local stand-in, as a user's registry answers it (the shim says why).
-if MONITORING_DOCKER="$(command -v docker)"; then
-  export MONITORING_DOCKER PATH="$repo/eng/shims:$PATH"
-fi
+answer_tunnel_base_pull
 set_up=$(now)
 
 # Every .NET process of the run (the build, the test host, each `dotnet run` the orchestrator starts and the services
@@ -73,9 +69,9 @@ tested=$(now)
 # the test process: wait for them, so the command leaves nothing running (and Docker is not stopped under them), and
 # stop any still running after 30 s.
 left_running() { grep -lsaF "$run_mark" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3; }
-for _ in $(seq 60); do
+for _ in $(seq 300); do
   [ -n "$(left_running)" ] || break
-  sleep 0.5
+  sleep 0.1
 done
 left=$(left_running)
 if [ -n "$left" ]; then
