@@ -100,6 +100,13 @@ public class SpineEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphU
         async Task<string?> LastConfigTimeAsync(CancellationToken ct) =>
             (await http.GetFromJsonAsync<JsonElement>("/api/v1/status/runtimeinfo", ct)).GetProperty("data").GetProperty("lastConfigTime").GetString();
         var before = await LastConfigTimeAsync(Ct);
+        // Prometheus reports its last load in whole seconds (web/web.go: time.Unix of
+        // prometheus_config_last_reload_success_timestamp_seconds), so a reload within the second of the previous
+        // load (the graph's start, moments before when this test runs first) would look like none: the reload is
+        // sent once that second has passed.
+        var loadedAt = DateTimeOffset.Parse(before!, System.Globalization.CultureInfo.InvariantCulture);
+        await Wait.UntilAsync("the second of the last load to pass", _ => Task.FromResult(DateTimeOffset.UtcNow >= loadedAt.AddSeconds(1)),
+            TimeSpan.FromSeconds(10), Ct, TimeSpan.FromMilliseconds(100));
 
         var result = await stack.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync("prometheus", PrometheusBuilderExtensions.ReloadCommandName, Ct);
 
