@@ -44,6 +44,8 @@ public class HostAlertsEndToEndTests(StackFixture stack)
             builder.CreateResourceBuilder(builder.Resources.OfType<PrometheusResource>().Single())
                 .WithArgs("--alertmanager.notification-queue-capacity=2");
         }, Ct, "Monitoring:Components:postgres=false", "Monitoring:Components:blackbox-exporter=false",
+            // The webhook's Probes as its container: no container tunnel to wait for (see FaultEndToEndTests).
+            "Monitoring:ProbesHosting=Container",
             // The queue refills every second.
             "Monitoring:AlertResendDelay=1s");
         var probes = app.CreateHttpClient("probes", "http");

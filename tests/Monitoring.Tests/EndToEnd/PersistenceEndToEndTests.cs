@@ -31,10 +31,11 @@ public class PersistenceEndToEndTests(StackFixture stack)
         Assert.Equal(0, ContainerHost.Run(["volume", "create", volume]).ExitCode);
         Assert.Equal(0, ContainerHost.Run(["run", "--rm", "--network=none", "-v", $"{volume}:/data", ContainerHost.PostgresImage, "touch", "/data/owned-by-root"]).ExitCode);
 
-        // Prometheus alone: Probes (which cannot be switched off) is not started, it plays no part here.
+        // Prometheus alone: Probes (which cannot be switched off) is not started, it plays no part here. As its container,
+        // so that Prometheus does not wait for a container tunnel to a host process (see FaultEndToEndTests).
         await using var app = await TestStack.BuildAsync(volumes, Ct,
-            builder => builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "probes")).WithExplicitStart(),
-            [.. s_smallGraph, "Monitoring:Components:postgres=false"]);
+            builder => builder.CreateResourceBuilder(builder.Resources.Single(r => r.Name == "probes")).WithExplicitStart(),
+            [.. s_smallGraph, "Monitoring:Components:postgres=false", "Monitoring:ProbesHosting=Container"]);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         timeout.CancelAfter(TimeSpan.FromMinutes(4));
         await app.StartAsync(timeout.Token);
