@@ -1,3 +1,4 @@
+using Monitoring.Probes.Work;
 using Monitoring.Tests.Infrastructure;
 
 namespace Monitoring.Tests.EndToEnd;
@@ -32,6 +33,7 @@ public class PodmanEndToEndTests
 
         var ended = DateTimeOffset.UtcNow;
         await probes.DeleteAsync("/scenarios/error-burst", Ct);
-        await Webhook.AlertAsync(probes, "ServiceHighErrorRatio", "resolved", ended, Ct, Probes);
+        // Good requests from many callers until the resolution is delivered (Callers.Rush).
+        await Callers.WhileAsync(probes, WorkEndpoints.Path, Callers.Rush, Webhook.AlertAsync(probes, "ServiceHighErrorRatio", "resolved", ended, Ct, Probes), Ct);
     }
 }

@@ -1,14 +1,15 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Monitoring.Probes.Work;
 using Monitoring.Tests.Infrastructure;
 
 namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>
 /// The spine's fault path on the shared graph: Probes' error and latency faults become alerts delivered to the webhook,
-/// and resolutions once they end. A class of its own, so that its wait (a minute, for the resolution's 1m window to
-/// drain) starts as soon as the graph is up, beside the spine's other tests rather than after them.
+/// and resolutions once they end. A class of its own, so that its waits start as soon as the graph is up, beside the
+/// spine's other tests rather than after them.
 /// </summary>
 public class ProbesAlertsEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphUse>
 {
@@ -49,11 +50,18 @@ public class ProbesAlertsEndToEndTests(StackFixture stack) : IClassFixture<Share
         }
 
         Assert.All(stopped, s => Assert.Equal(HttpStatusCode.NoContent, s.StatusCode));
-        var alert = await AlertAsync(probes, "ServiceHighErrorRatio", "firing", since);
-        Assert.Equal("warning", alert.Label("severity"));
-        Assert.StartsWith("docs/alerts.md#", alert.Annotation("runbook_url"));
-        Assert.Equal("probes", (await AlertAsync(probes, "ServiceHighLatency", "firing", since)).Receiver);
-        await Task.WhenAll(AlertAsync(probes, "ServiceHighErrorRatio", "resolved", ended), AlertAsync(probes, "ServiceHighLatency", "resolved", ended));
+        // Good requests from many callers from here on (Callers.Rush), until both resolutions are delivered.
+        await Callers.WhileAsync(probes, WorkEndpoints.Path, Callers.Rush, DeliveredAsync(), Ct);
+
+        async Task<bool> DeliveredAsync()
+        {
+            var alert = await AlertAsync(probes, "ServiceHighErrorRatio", "firing", since);
+            Assert.Equal("warning", alert.Label("severity"));
+            Assert.StartsWith("docs/alerts.md#", alert.Annotation("runbook_url"));
+            Assert.Equal("probes", (await AlertAsync(probes, "ServiceHighLatency", "firing", since)).Receiver);
+            await Task.WhenAll(AlertAsync(probes, "ServiceHighErrorRatio", "resolved", ended), AlertAsync(probes, "ServiceHighLatency", "resolved", ended));
+            return true;
+        }
     }
 
     /// <summary>The alert of the Probes service (its job), so another service's never counts.</summary>

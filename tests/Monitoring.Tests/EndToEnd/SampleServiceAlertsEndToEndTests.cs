@@ -5,8 +5,7 @@ namespace Monitoring.Tests.EndToEnd;
 /// <summary>
 /// A service of a team's own, monitored with one call (the sample orders API in the shared graph): its failing and slow
 /// requests alerted from ASP.NET Core's standard metrics, and resolved when they stop. A class of its own, so that its
-/// wait (a minute, for the resolution's 1m window to drain) starts as soon as the graph is up, beside
-/// <see cref="ServicesEndToEndTests"/> rather than after it.
+/// waits start as soon as the graph is up, beside <see cref="ServicesEndToEndTests"/> rather than after it.
 /// </summary>
 public class SampleServiceAlertsEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphUse>
 {
@@ -26,7 +25,7 @@ public class SampleServiceAlertsEndToEndTests(StackFixture stack) : IClassFixtur
         // notifications must still reach the webhook, then the resolutions.
         var since = DateTimeOffset.UtcNow;
         using var calling = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        Task[] callers = [CallAsync(sample, "/orders/0", calling.Token), .. Enumerable.Range(0, 3).Select(_ => CallAsync(sample, "/orders/report", calling.Token))];
+        Task[] callers = [Callers.CallAsync(sample, "/orders/0", calling.Token), .. Enumerable.Range(0, 3).Select(_ => Callers.CallAsync(sample, "/orders/report", calling.Token))];
         var prometheus = new PrometheusApi(stack.Client("prometheus"));
         try
         {
@@ -40,11 +39,12 @@ public class SampleServiceAlertsEndToEndTests(StackFixture stack) : IClassFixtur
             await Task.WhenAll(callers);
         }
 
-        // Good, fast requests only: the ratio and the p99 fall and both resolutions are delivered.
+        // Good, fast requests only, from many callers (Callers.Rush): the ratio and the p99 fall and both resolutions
+        // are delivered.
         var ended = DateTimeOffset.UtcNow;
-        using var healthy = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var good = CallAsync(sample, "/orders/7", healthy.Token);
-        try
+        await Callers.WhileAsync(sample, "/orders/7", Callers.Rush, DeliveredAsync(), Ct);
+
+        async Task<bool> DeliveredAsync()
         {
             var (errors, latency) = (await Webhook.AlertAsync(probes, "ServiceHighErrorRatio", "firing", since, Ct, s_sample),
                 await Webhook.AlertAsync(probes, "ServiceHighLatency", "firing", since, Ct, s_sample));
@@ -54,28 +54,7 @@ public class SampleServiceAlertsEndToEndTests(StackFixture stack) : IClassFixtur
             await Task.WhenAll(
                 Webhook.AlertAsync(probes, "ServiceHighErrorRatio", "resolved", ended, Ct, s_sample),
                 Webhook.AlertAsync(probes, "ServiceHighLatency", "resolved", ended, Ct, s_sample));
-        }
-        finally
-        {
-            await healthy.CancelAsync();
-            await good;
-        }
-    }
-
-    /// <summary>Calls a path ten times a second until cancelled, as a steady stream of callers would.</summary>
-    private static async Task CallAsync(HttpClient client, string path, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                using var response = await client.GetAsync(path, cancellationToken);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Done calling.
+            return true;
         }
     }
 }
