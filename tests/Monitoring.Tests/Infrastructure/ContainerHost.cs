@@ -81,14 +81,21 @@ internal static class ContainerHost
     /// <param name="arguments">Its arguments.</param>
     /// <param name="mounts">Bind mounts, host path to container path (read-only).</param>
     /// <param name="timeout">How long it may take (<see cref="CommandTimeout"/> if not given).</param>
+    /// <param name="environment">Variables set in the container.</param>
     /// <returns>The exit code and the combined output.</returns>
     public static (int ExitCode, string Output) RunTool(
-        string image, string entrypoint, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? mounts = null, TimeSpan? timeout = null)
+        string image, string entrypoint, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? mounts = null, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         List<string> args = ["run", "--rm", "--network=none", "--entrypoint", entrypoint];
         foreach (var (source, target) in mounts ?? new Dictionary<string, string>())
         {
             args.AddRange(["-v", $"{source}:{target}:ro"]);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            args.AddRange(["-e", $"{name}={value}"]);
         }
 
         return Run(Runtime, [.. args, image, .. arguments], timeout);
@@ -104,14 +111,16 @@ internal static class ContainerHost
     /// <param name="runs">The arguments of each run.</param>
     /// <param name="mounts">Bind mounts, host path to container path (read-only).</param>
     /// <param name="timeout">How long all the runs may take (<see cref="CommandTimeout"/> if not given).</param>
+    /// <param name="environment">Variables set in the container.</param>
     /// <returns>Each run's exit code and combined output.</returns>
     public static IReadOnlyList<(int ExitCode, string Output)> RunToolEach(
-        string image, string tool, IReadOnlyList<IReadOnlyList<string>> runs, IReadOnlyDictionary<string, string>? mounts = null, TimeSpan? timeout = null)
+        string image, string tool, IReadOnlyList<IReadOnlyList<string>> runs, IReadOnlyDictionary<string, string>? mounts = null, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         const string marker = "::tool-exit";
         static string Quoted(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
         var script = string.Concat(runs.Select((arguments, i) => $"{Quoted(tool)} {string.Join(' ', arguments.Select(Quoted))} 2>&1; c=$?; echo; echo \"{marker} $c {i}\"\n"));
-        var (exitCode, output) = RunTool(image, "sh", ["-c", script], mounts, timeout);
+        var (exitCode, output) = RunTool(image, "sh", ["-c", script], mounts, timeout, environment);
         Assert.True(exitCode == 0, $"The {tool} container failed (exit {exitCode}): {output}");
 
         var results = new (int ExitCode, string Output)?[runs.Count];
