@@ -42,12 +42,12 @@ public class FaultEndToEndTests
             var probes = app.CreateHttpClient("probes", "http");
             var alertmanager = app.CreateHttpClient("alertmanager", "http");
             var prometheus = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
-            await Wait.UntilAsync("every target up, the one with no Content-Type too", async ct =>
+            // Every target's first scrape can take Prometheus' discovery a few seconds: the data is written meanwhile.
+            var allUp = Wait.UntilAsync("every target up, the one with no Content-Type too", async ct =>
             {
                 var targets = await prometheus.TargetsAsync(ct);
                 return targets.Any(t => t.Job == "custom") && targets.All(t => t.Health == "up");
             }, TimeSpan.FromSeconds(60), Ct);
-            Assert.Equal(1, (await prometheus.QueryAsync("plain_exporter_up{job=\"custom\"} == 1", Ct)).GetArrayLength());
 
             // Before: a silence in Alertmanager and a row in Postgres.
             silenceId = await CreateSilenceAsync(alertmanager);
@@ -55,6 +55,8 @@ public class FaultEndToEndTests
             postgres = new NpgsqlConnectionStringBuilder(await app.GetConnectionStringAsync("postgres", Ct)) { Pooling = false }.ConnectionString;
             marker = Guid.NewGuid().ToString("n");
             await SqlAsync(postgres, $"CREATE TABLE survives (marker text); INSERT INTO survives VALUES ('{marker}')");
+            await allUp;
+            Assert.Equal(1, (await prometheus.QueryAsync("plain_exporter_up{job=\"custom\"} == 1", Ct)).GetArrayLength());
 
             // Alertmanager stops first, so every fault below happens while it is away and no alert of it can have been
             // delivered before. (The components are stopped by the container runtime, underneath the orchestrator, and
@@ -132,27 +134,24 @@ public class FaultEndToEndTests
             Assert.True(fixedReload.Success, fixedReload.Message);
 
             // The exporter and the database come back: the resolutions are delivered, and the row survived.
-            foreach (var name in new[] { "node-exporter", "postgres" })
-            {
-                await app.StartAgainAsync(name, Ct);
-            }
+            await Task.WhenAll(new[] { "node-exporter", "postgres" }.Select(name => app.StartAgainAsync(name, Ct)));
 
             await Task.WhenAll(
                 AlertAsync(probes, "NodeExporterDown", "resolved", returned), AlertAsync(probes, "PostgresDown", "resolved", returned),
                 AlertAsync(probes, "PrometheusConfigReloadFailed", "resolved", returned));
             Assert.Equal(1L, await SqlAsync(postgres, $"SELECT count(*) FROM survives WHERE marker = '{marker}'"));
 
-            // Prometheus is stopped and started (the orchestrator removes the container and creates a new one on the same
-            // volume): it comes back healthy with its retention.
+            // Prometheus is stopped and started with the dashboard's commands (the orchestrator removes the container and
+            // creates a new one on the same volume): it comes back healthy with its retention. Meanwhile Probes stops
+            // (underneath the orchestrator, as the faults above): Prometheus, back, sees its target down, its health
+            // turns, and nothing else is disturbed.
             await app.RunCommandAsync("prometheus", KnownResourceCommands.StopCommand, Ct);
+            app.StopContainer("probes");
             await app.ResourceNotifications.WaitForResourceAsync("prometheus", e => e.Snapshot.State?.Text is "Exited" or "Finished", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
             await app.StartStoppedAsync("prometheus", Ct);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("prometheus", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
             var restarted = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
             Assert.Equal("15d", await restarted.FlagAsync("storage.tsdb.retention.time", Ct));
-
-            // The Probes service stops: its target goes down and its health turns; nothing else is disturbed.
-            await app.RunCommandAsync("probes", KnownResourceCommands.StopCommand, Ct);
             await Wait.UntilAsync("the probes target down and every other target up", async ct =>
             {
                 var targets = await restarted.TargetsAsync(ct);
@@ -160,8 +159,8 @@ public class FaultEndToEndTests
                 return targets.Any(t => t.Job == "probes" && t.Health == "down")
                     && targets.Where(t => t.Job is not ("probes" or "airflow" or "kafka" or "refused")).All(t => t.Health == "up");
             }, TimeSpan.FromSeconds(60), Ct);
-            Assert.True(app.ResourceNotifications.TryGetCurrentState("probes", out var probesState));
-            Assert.NotEqual(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, probesState.Snapshot.HealthStatus);
+            await app.ResourceNotifications.WaitForResourceAsync("probes", e => e.Snapshot.HealthStatus is not Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, Ct)
+                .WaitAsync(TimeSpan.FromMinutes(1), Ct);
             foreach (var other in new[] { "prometheus", "alertmanager", "postgres", "postgres-exporter", "node-exporter" })
             {
                 Assert.True(app.ResourceNotifications.TryGetCurrentState(other, out var state));
