@@ -220,8 +220,11 @@ internal sealed class PerformanceReport(string path)
             md.AppendLine();
             var c = t.Cpu;
             md.AppendLine(CultureInfo.InvariantCulture, $"Over the whole command the {Environment.ProcessorCount} cores were busy {c.BusyCoreSeconds:0} of {c.AvailableCoreSeconds:0} core-seconds");
-            md.AppendLine(CultureInfo.InvariantCulture, $"({100 * c.BusyCoreSeconds / c.AvailableCoreSeconds:0}%): the suite is bound by CPU, and it gets faster only by doing less work, not by waiting less");
-            md.AppendLine(CultureInfo.InvariantCulture, $"(that work alone takes {c.BusyCoreSeconds / Environment.ProcessorCount:0} s with every core busy all the time, against the goal's 150 s).");
+            var busy = c.BusyCoreSeconds / c.AvailableCoreSeconds;
+            md.AppendLine(CultureInfo.InvariantCulture, $"({100 * busy:0}%); that work alone takes {c.BusyCoreSeconds / Environment.ProcessorCount:0} s with every core busy all the time, against the goal's 150 s:");
+            md.AppendLine(busy >= 0.8
+                ? "the suite is bound by CPU, and gets faster mostly by doing less work."
+                : "for the rest of the time the tests mostly wait on the stack's timers (scrapes, evaluations, alerts' `for`s) with cores idle.");
             md.AppendLine("Where that CPU went, by command (each process's own CPU, sampled every second; processes that live less than a");
             md.AppendLine("second, such as the `docker` CLI calls the orchestrator makes to watch its containers, are only in the remainder):");
             md.AppendLine();
