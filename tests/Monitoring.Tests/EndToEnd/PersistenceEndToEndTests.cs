@@ -23,7 +23,7 @@ public class PersistenceEndToEndTests(StackFixture stack)
     [Fact]
     public async Task A_volume_prometheus_cannot_write_is_named_in_its_log_with_the_fix()
     {
-        ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
+        ContainerHost.SkipUnlessImages([.. ContainerHost.AllLocalImages, ContainerHost.ProbesImage]);
         await stack.StartEndedAsync().WaitAsync(Ct);
         using var volumes = new TestVolumes();
         // A volume another tool created and filled as root: Prometheus, which runs as nobody, cannot write there.
@@ -32,7 +32,7 @@ public class PersistenceEndToEndTests(StackFixture stack)
         Assert.Equal(0, ContainerHost.Run(["run", "--rm", "--network=none", "-v", $"{volume}:/data", ContainerHost.PostgresImage, "touch", "/data/owned-by-root"]).ExitCode);
 
         // Prometheus alone: Probes (which cannot be switched off) is not started, it plays no part here. As its container,
-        // so that Prometheus does not wait for a container tunnel to a host process (see FaultEndToEndTests).
+        // so that Prometheus, which scrapes it, does not wait for a container tunnel to a host process (15 to 25 s here).
         await using var app = await TestStack.BuildAsync(volumes, Ct,
             builder => builder.CreateResourceBuilder(builder.Resources.Single(r => r.Name == "probes")).WithExplicitStart(),
             [.. s_smallGraph, "Monitoring:Components:postgres=false", "Monitoring:ProbesHosting=Container"]);

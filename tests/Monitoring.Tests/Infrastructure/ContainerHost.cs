@@ -30,7 +30,10 @@ internal static class ContainerHost
     /// <summary>The base of Aspire's container tunnel (a stand-in here: eng/images/tunnel-base), which the Docker graphs need.</summary>
     public const string TunnelBaseImage = "mcr.microsoft.com/azurelinux/base/core:3.0";
 
-    /// <summary>Every component image the graph runs here (Probes runs as the project, reached through the tunnel).</summary>
+    /// <summary>
+    /// Every component image the graph runs here, as F5 runs it: Probes as the project, reached through the tunnel
+    /// (<see cref="ProbesImage"/> is for the graphs that run it as its container).
+    /// </summary>
     public static readonly string[] AllLocalImages = [.. PinnedImages.All.Where(p => p.HasLocalImage).Select(p => p.LocalReference), TunnelBaseImage];
 
     /// <summary>How long a runtime command may take before its test fails.</summary>
