@@ -32,7 +32,8 @@ public class ProbesAlertsEndToEndTests(StackFixture stack) : IClassFixture<Share
 
         // The standard ASP.NET Core metrics of Probes' own requests, under its job: nothing simulated. The faults end
         // once both alerts fire in Prometheus, which sends them to Alertmanager again every resend delay while their 1m
-        // windows drain: the firing notifications must still reach the webhook, then the resolutions.
+        // windows still hold the faults' requests: the firing notifications must reach the webhook, then, under a rush
+        // of good requests (Callers.Rush), the resolutions.
         var prometheus = new PrometheusApi(stack.Client("prometheus"));
         DateTimeOffset ended;
         HttpResponseMessage[] stopped;
@@ -50,18 +51,12 @@ public class ProbesAlertsEndToEndTests(StackFixture stack) : IClassFixture<Share
         }
 
         Assert.All(stopped, s => Assert.Equal(HttpStatusCode.NoContent, s.StatusCode));
-        // Good requests from many callers from here on (Callers.Rush), until both resolutions are delivered.
-        await Callers.WhileAsync(probes, WorkEndpoints.Path, Callers.Rush, DeliveredAsync(), Ct);
-
-        async Task<bool> DeliveredAsync()
-        {
-            var alert = await AlertAsync(probes, "ServiceHighErrorRatio", "firing", since);
-            Assert.Equal("warning", alert.Label("severity"));
-            Assert.StartsWith("docs/alerts.md#", alert.Annotation("runbook_url"));
-            Assert.Equal("probes", (await AlertAsync(probes, "ServiceHighLatency", "firing", since)).Receiver);
-            await Task.WhenAll(AlertAsync(probes, "ServiceHighErrorRatio", "resolved", ended), AlertAsync(probes, "ServiceHighLatency", "resolved", ended));
-            return true;
-        }
+        var alert = await AlertAsync(probes, "ServiceHighErrorRatio", "firing", since);
+        Assert.Equal("warning", alert.Label("severity"));
+        Assert.StartsWith("docs/alerts.md#", alert.Annotation("runbook_url"));
+        Assert.Equal("probes", (await AlertAsync(probes, "ServiceHighLatency", "firing", since)).Receiver);
+        await Callers.RushUntilAsync(probes, WorkEndpoints.Path, Callers.Rush,
+            () => Task.WhenAll(AlertAsync(probes, "ServiceHighErrorRatio", "resolved", ended), AlertAsync(probes, "ServiceHighLatency", "resolved", ended)), Ct);
     }
 
     /// <summary>The alert of the Probes service (its job), so another service's never counts.</summary>
