@@ -41,8 +41,8 @@ public sealed class StackFixture : IAsyncLifetime
 
     /// <summary>
     /// Starts the graph in the background, before any other (most end-to-end tests need this one), and returns at
-    /// once, so the tests that do not need it (model, config, API tests) run while it starts; the tests that do await
-    /// <see cref="ReadyAsync"/>.
+    /// once, so the tests that do not need it (model, config, API tests, but promtool's rule tests) run while it
+    /// starts; the tests that do await <see cref="ReadyAsync"/>.
     /// </summary>
     public async ValueTask InitializeAsync()
     {
@@ -63,9 +63,9 @@ public sealed class StackFixture : IAsyncLifetime
 
     /// <summary>
     /// Waits until the graph's start has ended (healthy, failed or not tried here), not until it is usable. The tests
-    /// on graphs of their own whose waits are short (the host alerts', the unwritable volume's) await this before
-    /// starting theirs, so that the starts on the run's longest paths - this graph's (its tests' minute-long waits
-    /// begin once it is up), the fault test's and Podman's - have the CPU first.
+    /// whose work has time to spare await this before starting it - the host alerts', the unwritable volume's and
+    /// Podman's graphs, promtool's rule tests (CPU that nothing waits for) - so that the starts on the run's longest
+    /// paths, this graph's (its tests' alert waits begin once it is up) and the fault test's, have the CPU first.
     /// </summary>
     public Task StartEndedAsync() => _starting?.ContinueWith(_ => { }, TaskScheduler.Default) ?? Task.CompletedTask;
 
