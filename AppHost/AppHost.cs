@@ -106,5 +106,5 @@ if (monitoring.IsEnabled("blackbox-exporter"))
 }
 
 builder.UseHostPorts(monitoring)
-    .UseImageSource(monitoring);
+    .UseStartupChecks(monitoring);
 builder.Build().Run();

@@ -3,14 +3,14 @@ using Microsoft.Extensions.Configuration;
 
 namespace Monitoring.AppHost;
 
-/// <summary>Runs the container runtime's command line (<c>docker</c> or <c>podman</c>, as Aspire is configured) for the start-up checks.</summary>
-/// <param name="configuration">Where <c>ASPIRE_CONTAINER_RUNTIME</c> is read.</param>
+/// <summary>Runs the container runtime's command line (<c>docker</c> or <c>podman</c>, as Aspire chooses it) for the start-up checks.</summary>
+/// <param name="configuration">Where <c>ASPIRE_CONTAINER_RUNTIME</c> is read (<see cref="ContainerRuntimeSelection"/>).</param>
 internal sealed class ContainerCli(IConfiguration configuration)
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>The runtime's executable: <c>ASPIRE_CONTAINER_RUNTIME</c>, or <c>docker</c>.</summary>
-    public string Runtime { get; } = configuration["ASPIRE_CONTAINER_RUNTIME"] ?? "docker";
+    /// <summary>The runtime's executable, as Aspire chooses it (<see cref="ContainerRuntimeSelection"/>).</summary>
+    public string Runtime { get; } = ContainerRuntimeSelection.Resolve(configuration);
 
     /// <summary>Whether an image is present locally (nothing is pulled).</summary>
     /// <param name="image">The image reference.</param>

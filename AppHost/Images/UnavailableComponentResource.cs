@@ -1,8 +1,8 @@
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// Stands in the dashboard for a component that is on but cannot run with the chosen image source, saying why; it
-/// runs nothing.
+/// Stands in the dashboard for a component that is on but whose image can be had here neither locally nor from a
+/// registry, saying why; it runs nothing.
 /// </summary>
 /// <param name="name">The component's name.</param>
 /// <param name="reason">Why it is not running.</param>

@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.Versioning;
 using Monitoring.AppHost;
 
 namespace Aspire.Hosting;
@@ -22,8 +24,9 @@ public static class ProbesBuilderExtensions
     ];
 
     /// <summary>
-    /// Adds Probes as the .NET project (default) or as its locally built container (see <see cref="ProbesHosting"/>).
-    /// Either way it has an <c>http</c> endpoint and <c>/health</c> is its health check.
+    /// Adds Probes as the .NET project (default) or as a container (see <see cref="ProbesHosting"/>): the orchestrator
+    /// builds its image from the project's build output on the official ASP.NET Core runtime image of the framework it
+    /// targets (<see cref="ContainerRecipe"/>). Either way it has an <c>http</c> endpoint and <c>/health</c> is its health check.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="name">The resource name.</param>
@@ -40,9 +43,8 @@ public static class ProbesBuilderExtensions
         {
             ProbesHosting.Project => WithKafka(builder.AddProject<Projects.Probes>(name), kafka, k => k.ConnectionStringExpression)
                 .WithHttpHealthCheck("/health"),
-            ProbesHosting.Container => WithKafka(builder.AddContainer(name, LocalImageTags.ProbesImage, LocalImageTags.ProbesTag), kafka,
+            ProbesHosting.Container => WithKafka(builder.AddDockerfileFactory(name, BuildOutput(new Projects.Probes()), _ => ContainerRecipe), kafka,
                     k => ReferenceExpression.Create($"{k.InternalEndpoint.Property(EndpointProperty.HostAndPort)}"))
-                .WithImageRegistry(LocalImageTags.Registry)
                 .WithHttpEndpoint(targetPort: ContainerHttpPort, name: "http")
                 .WithOtlpExporter()
                 .WithHttpHealthCheck("/health"),
@@ -88,6 +90,41 @@ public static class ProbesBuilderExtensions
         probes.WithAnnotation(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables[setting] = "true"));
         prometheus.WithScrapeTarget(job, probes, metricsPath: $"/synthetic/{system}/metrics", labels: new Dictionary<string, string> { [SyntheticLabel] = "true" });
         return probes;
+    }
+
+    /// <summary>The official ASP.NET Core runtime image Probes' container runs on: that of the framework the projects target.</summary>
+    public static string RuntimeImage { get; } = $"mcr.microsoft.com/dotnet/aspnet:{TargetFrameworkVersion()}";
+
+    /// <summary>
+    /// The recipe of Probes' image: its build output (framework-dependent, so the same on every OS) on
+    /// <see cref="RuntimeImage"/>, as its non-root user (the image's <c>APP_UID</c>), listening on 8080.
+    /// </summary>
+    public static string ContainerRecipe { get; } = $$"""
+        FROM {{RuntimeImage}}
+        COPY . /app/
+        WORKDIR /app
+        USER $APP_UID
+        ENV ASPNETCORE_HTTP_PORTS={{ContainerHttpPort}}
+        EXPOSE {{ContainerHttpPort}}
+        ENTRYPOINT ["dotnet", "/app/Probes.dll"]
+        """;
+
+    /// <summary>The project's build output, built with the AppHost (which references it) in the same configuration.</summary>
+    private static string BuildOutput(IProjectMetadata project)
+    {
+        var configuration = typeof(ProbesBuilderExtensions).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var output = Path.Combine(Path.GetDirectoryName(project.ProjectPath)!, "bin", configuration, $"net{TargetFrameworkVersion()}");
+        return File.Exists(Path.Combine(output, "Probes.dll"))
+            ? output
+            : throw new InvalidOperationException(
+                $"Probes runs as a container from its build output, and there is none in {output}: build it first ('dotnet build {project.ProjectPath} -c {configuration}'; building the AppHost builds it).");
+    }
+
+    /// <summary>The version of .NET the AppHost (and every project of the repository) targets: 10.0 for net10.0.</summary>
+    private static string TargetFrameworkVersion()
+    {
+        var framework = typeof(ProbesBuilderExtensions).Assembly.GetCustomAttribute<TargetFrameworkAttribute>()?.FrameworkName ?? ".NETCoreApp,Version=v10.0";
+        return framework[(framework.IndexOf("Version=v", StringComparison.Ordinal) + "Version=v".Length)..];
     }
 
     /// <summary>Points the Kafka workload at the broker (as the host or a container reaches it) and starts after it.</summary>

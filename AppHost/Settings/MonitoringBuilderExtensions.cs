@@ -7,8 +7,9 @@ namespace Aspire.Hosting;
 public static class MonitoringBuilderExtensions
 {
     /// <summary>
-    /// Reads the git-ignored <c>.env</c> at the repository root (if any) into configuration, and reads and checks the
-    /// <c>Monitoring</c> settings.
+    /// Reads the git-ignored <c>.env</c> at the repository root (if any) into configuration, reads and checks the
+    /// <c>Monitoring</c> settings, and (when running, not publishing) asks the container runtime which components'
+    /// images it holds or can pull (<see cref="ImageAvailability"/>).
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <returns>The settings.</returns>
@@ -21,6 +22,12 @@ public static class MonitoringBuilderExtensions
         var options = builder.Configuration.GetSection(MonitoringOptions.SectionName).Get<MonitoringOptions>() ?? new MonitoringOptions();
         options.Validate();
         options.ProvisioningDirectory = Path.GetFullPath(options.ProvisioningDirectory ?? Path.Combine(builder.AppHostDirectory, "..", "provisioning"));
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            options.Unavailable = ImageAvailability.UnavailableComponents(
+                ContainerRuntimeSelection.Resolve(builder.Configuration), PinnedImages.All.Where(p => options.IsSwitchedOn(p.Component)));
+        }
+
         return options;
     }
 

@@ -2,16 +2,6 @@ using System.Text.RegularExpressions;
 
 namespace Monitoring.AppHost;
 
-/// <summary>Where the container images come from.</summary>
-public enum ImageSource
-{
-    /// <summary>The official, pinned images from their public registries (what a laptop with Docker or Podman pulls).</summary>
-    Official,
-
-    /// <summary>The project's own images, built from Debian packages by <c>eng/images/build.sh</c>; no registry is needed.</summary>
-    Local,
-}
-
 /// <summary>How the Probes service runs.</summary>
 public enum ProbesHosting
 {
@@ -19,8 +9,9 @@ public enum ProbesHosting
     Project,
 
     /// <summary>
-    /// As the container <c>localhost/monitoring/probes:dev</c>, so Prometheus and Alertmanager reach it container to container;
-    /// used where containers cannot reach host processes (see docs/setup.md).
+    /// As a container of its own, built by the orchestrator from the project's build output on the official ASP.NET
+    /// Core runtime image, so Prometheus and Alertmanager reach it container to container; for where containers cannot
+    /// reach host processes (Podman 4.3, see docs/setup.md).
     /// </summary>
     Container,
 }
@@ -28,7 +19,7 @@ public enum ProbesHosting
 /// <summary>When the Probes service stands in for Airflow and Kafka with synthetic series (docs/setup.md).</summary>
 public enum SyntheticSeries
 {
-    /// <summary>For a system whose images this image source cannot supply (the default): its dashboard and alerts still get data.</summary>
+    /// <summary>For a system whose images cannot be had here (the default): its dashboard and alerts still get data.</summary>
     WhenUnavailable,
 
     /// <summary>Also for a system switched off in the configuration.</summary>
@@ -44,8 +35,8 @@ public sealed partial class MonitoringOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Monitoring";
 
-    /// <summary>Where container images come from (<c>Monitoring:ImageSource</c>).</summary>
-    public ImageSource ImageSource { get; set; } = ImageSource.Official;
+    /// <summary>Why each component whose image cannot be had here cannot run, by component (set by <c>AddMonitoring</c>).</summary>
+    internal IReadOnlyDictionary<string, string> Unavailable { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>How Probes runs (<c>Monitoring:ProbesHosting</c>).</summary>
     public ProbesHosting ProbesHosting { get; set; } = ProbesHosting.Project;
@@ -97,16 +88,15 @@ public sealed partial class MonitoringOptions
     /// <summary>The interval in the checked-in <c>prometheus.yml</c>.</summary>
     public const string DefaultInterval = "15s";
 
-    /// <summary>Whether a component is on: not switched off, and its image can be had from the image source.</summary>
+    /// <summary>Whether a component is on: not switched off, and its image can be had here.</summary>
     /// <param name="component">Its resource name.</param>
     /// <returns><see langword="true"/> unless switched off or unavailable.</returns>
     public bool IsEnabled(string component) => IsSwitchedOn(component) && UnavailableReason(component) is null;
 
-    /// <summary>Why a component cannot run with this image source, or <see langword="null"/> when it can.</summary>
+    /// <summary>Why a component cannot run here (its image can be had neither locally nor from a registry), or <see langword="null"/> when it can.</summary>
     /// <param name="component">Its resource name.</param>
     /// <returns>The reason.</returns>
-    public string? UnavailableReason(string component) =>
-        ImageSource == ImageSource.Local ? LocalImageTags.Unavailable.GetValueOrDefault(component) : null;
+    public string? UnavailableReason(string component) => Unavailable.GetValueOrDefault(component);
 
     /// <summary>
     /// Whether Probes stands in with synthetic series for a system whose real exporter is not in the graph (ask only

@@ -1,9 +1,9 @@
 namespace Monitoring.AppHost;
 
 /// <summary>
-/// Checks, before anything starts, that a container runtime answers and that every image the model needs from the
-/// local source has been built; otherwise start-up stops at once with a message that says what to do, rather than
-/// waiting a minute for the orchestrator to give up.
+/// Checks, before anything starts, that the container runtime (as Aspire chooses it: <see cref="ContainerRuntimeSelection"/>)
+/// answers; otherwise start-up stops at once with a message that says what to do, rather than waiting a minute for the
+/// orchestrator to give up.
 /// </summary>
 internal static class ContainerRuntimePreflight
 {
@@ -25,7 +25,8 @@ internal static class ContainerRuntimePreflight
             {
                 throw new DistributedApplicationException(
                     $"No container runtime: '{runtime}' is not installed or not on PATH. Install Docker (Docker Desktop) or Podman; " +
-                    "for Podman set ASPIRE_CONTAINER_RUNTIME=podman. On Debian, eng/install-prereqs.sh installs Podman. See docs/troubleshooting.md.");
+                    "Aspire uses whichever answers (Docker when both do; ASPIRE_CONTAINER_RUNTIME=podman chooses Podman). " +
+                    "On Debian, eng/install-prereqs.sh installs Docker Engine. See docs/troubleshooting.md.");
             }
 
             if (exitCode != 0)
@@ -34,23 +35,7 @@ internal static class ContainerRuntimePreflight
                     $"The container runtime '{runtime}' does not answer ('{runtime} info' exited {exitCode}: {FirstLine(output)}). " +
                     "Start Docker Desktop or the Podman machine, then try again. See docs/troubleshooting.md.");
             }
-
-            var images = containers.Select(LocalImageOf).OfType<string>().Distinct().ToList();
-            var present = await Task.WhenAll(images.Select(i => cli.HasImageAsync(i, ct))).ConfigureAwait(false);
-            var missing = images.Where((_, i) => !present[i]).ToList();
-
-            if (missing.Count > 0)
-            {
-                throw new DistributedApplicationException(
-                    $"Local images are missing: {string.Join(", ", missing)}. Build them with 'eng/images/build.sh' " +
-                    $"(or set {MonitoringOptions.SectionName}:ImageSource=Official to pull the official images).");
-            }
         });
-
-    private static string? LocalImageOf(ContainerResource resource) =>
-        resource.TryGetLastAnnotation<ContainerImageAnnotation>(out var image) && image.Registry == LocalImageTags.Registry
-            ? ContainerCli.ImageOf(resource)
-            : null;
 
     private static string FirstLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "no output";

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Builds the project's local images with Docker Engine on a machine with no container registry, each carrying exactly
-# the upstream version eng/images/pins.txt pins for its official image:
-#   localhost/monitoring/debian:<suite>    debootstrap'ed Debian (minbase) of each suite pins.txt names, the base of the rest
-#   localhost/monitoring/<component>:<v>   the component from that suite's Debian package, shaped like its official image
-#   mcr.microsoft.com/azurelinux/base/core:3.0  a stand-in for the base image of Aspire's container tunnel (below)
-#   localhost/monitoring/dotnet-runtime    the ASP.NET Core runtime copied from this machine's dotnet
-#   localhost/monitoring/probes:dev        the Probes service, for Probes as a container (Podman)
-# Images whose recipe is unchanged are skipped. When Podman is installed, the images are also copied into its store
-# (the README's tests run one graph on Podman), again only when they changed.
+# Provides, on a machine with no container registry (Debian, Docker Engine), the official images the AppHost runs,
+# under their official references, built from Debian packages of exactly the upstream version eng/images/pins.txt
+# pins: the AppHost, the tests and the benchmarks then run the same image references as a laptop that pulls them.
+#   localhost/monitoring/debian:<suite>         debootstrap'ed Debian (minbase) of each suite pins.txt names, the base of the rest
+#   <registry>/<image>:<tag> of each pin with a Debian package (docker.io/prom/prometheus:v3.5.3, ...): the component
+#                                               from that suite's package, shaped like its official image
+#   mcr.microsoft.com/azurelinux/base/core:3.0  the base image of Aspire's container tunnel (below)
+#   mcr.microsoft.com/dotnet/aspnet:<major.minor> the ASP.NET Core runtime image, copied from this machine's dotnet: the
+#                                               base of Probes' image where Probes runs as a container (Podman 4.3)
+# Each is a stand-in, labelled monitoring.recipe, and never replaces a real image of that name (one pulled where a
+# registry answers): that one is kept. Stand-ins whose recipe is unchanged are skipped. When Podman is installed, the
+# images are also copied into its store (the README's tests run one graph on Podman), again only when they changed.
 # Usage: eng/images/build.sh
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -85,9 +88,13 @@ build_base() {
 
 debian_versions() { docker run --rm --network=none "localhost/monitoring/debian:$1" apt-cache madison "$2" | awk -F'|' '{gsub(/ /,"",$2); print $2}'; }
 
+# Whether $1 is a real image (pulled from its registry), not a stand-in of this script's: a real one is never replaced.
+real() { exists "$1" && [ -z "$(label "$1" monitoring.recipe)" ]; }
+
 build_component() {
-  local component=$1 tag=$2 package=$3 suite=$4
-  local upstream=${tag#v} image="localhost/monitoring/$1:${2#v}" hash version available
+  local component=$1 image=$2 tag=$3 package=$4 suite=$5
+  local upstream=${tag#v} hash version available
+  if real "$image"; then log "$image is the official image (pulled); kept"; return; fi
   hash=$(recipe "$component" "$package" "$suite" "$upstream" "$(docker image inspect --format '{{.Id}}' "localhost/monitoring/debian:$suite")")
   if current "$image" "$hash"; then log "$image is up to date"; return; fi
   available=$(debian_versions "$suite" "$package")
@@ -96,12 +103,14 @@ build_component() {
   if [ -z "$version" ]; then
     fail "Debian $suite has no $package $upstream (pinned by eng/images/pins.txt as $component $tag); it has: $(tr '\n' ' ' <<<"${available:-nothing}").
   Move the pin: change the tag on the '$component' line of eng/images/pins.txt to the version Debian has (the official
-  image and the local one move together; check the tag exists upstream first), or move that line to another suite."
+  image and its stand-in move together; check the tag exists upstream first), or move that line to another suite."
   fi
   log "building $image from $package=$version ($suite)"
   build "$here/$component" --build-arg "BASE=localhost/monitoring/debian:$suite" --build-arg "VERSION=$version" \
     --build-arg "UPSTREAM_VERSION=$upstream" --label "monitoring.recipe=$hash" --label "monitoring.version=$upstream" -t "$image" \
     || fail "building $image failed: if apt could not find $package=$version, Debian $suite has moved on since the base was built; remove the base ('docker rmi localhost/monitoring/debian:$suite') and run this again to see what it has now."
+  # The name earlier versions of this script built it under, which nothing runs any more.
+  docker image rm "localhost/monitoring/$component:$upstream" >/dev/null 2>&1 || true
 }
 
 build_tunnel_base() {
@@ -110,52 +119,51 @@ build_tunnel_base() {
   # Never replaces a real image of that name (one pulled on a machine with a registry).
   local tag=mcr.microsoft.com/azurelinux/base/core:3.0 hash
   hash=$(recipe tunnel-base "$(docker image inspect --format '{{.Id}}' localhost/monitoring/debian:trixie)")
-  if exists "$tag" && [ -z "$(label "$tag" monitoring.recipe)" ]; then log "$tag is the real image; kept"; return; fi
+  if real "$tag"; then log "$tag is the real image (pulled); kept"; return; fi
   if current "$tag" "$hash"; then log "$tag (stand-in) is up to date"; return; fi
   log "building $tag (stand-in)"
   build "$here/tunnel-base" --build-arg BASE=localhost/monitoring/debian:trixie --label "monitoring.recipe=$hash" -t "$tag"
 }
 
-build_probes_image() {
-  local runtime_version dotnet_root ctx netcore
+build_aspnet_runtime() {
+  # The official ASP.NET Core runtime image of the framework the projects target (mcr.microsoft.com/dotnet/aspnet:10.0
+  # for net10.0), which Probes' image is built on where Probes runs as a container (AppHost/Probes): a stand-in with
+  # this machine's ASP.NET Core runtime of that version, its variables set as the official image sets them
+  # (APP_UID, ASPNETCORE_HTTP_PORTS). Never replaces a real image of that name.
+  local dotnet_root framework runtime_version netcore ctx hash tag
   dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
-  runtime_version=$(ls "$dotnet_root/shared/Microsoft.AspNetCore.App" | sort -V | tail -n1)
-  local runtime="localhost/monitoring/dotnet-runtime:$runtime_version" hash
+  framework=$(sed -n 's:.*<TargetFramework>net\([0-9.]*\)</TargetFramework>.*:\1:p' "$repo/Directory.Build.props")
+  tag="mcr.microsoft.com/dotnet/aspnet:$framework"
+  aspnet_image=$tag
+  runtime_version=$(ls "$dotnet_root/shared/Microsoft.AspNetCore.App" | grep "^${framework//./\\.}\." | sort -V | tail -n1)
+  [ -n "$runtime_version" ] || fail "this machine's dotnet has no ASP.NET Core runtime $framework.x, which the projects target (Directory.Build.props)."
+  if real "$tag"; then log "$tag is the real image (pulled); kept"; return; fi
   hash=$(recipe dotnet-runtime "$runtime_version" "$(docker image inspect --format '{{.Id}}' localhost/monitoring/debian:trixie)")
-  if current "$runtime" "$hash"; then log "$runtime is up to date"; else
-    ctx=$(mktemp -d); mkdir -p "$ctx/dotnet/host"
-    cp "$here/dotnet-runtime/Containerfile" "$ctx/"
-    cp "$dotnet_root/dotnet" "$ctx/dotnet/"
-    cp -r "$dotnet_root/host/fxr" "$ctx/dotnet/host/"
-    netcore=$(ls "$dotnet_root/shared/Microsoft.NETCore.App" | grep -Fx "$runtime_version" || ls "$dotnet_root/shared/Microsoft.NETCore.App" | sort -V | tail -n1)
-    mkdir -p "$ctx/dotnet/shared/Microsoft.NETCore.App" "$ctx/dotnet/shared/Microsoft.AspNetCore.App"
-    cp -r "$dotnet_root/shared/Microsoft.NETCore.App/$netcore" "$ctx/dotnet/shared/Microsoft.NETCore.App/"
-    cp -r "$dotnet_root/shared/Microsoft.AspNetCore.App/$runtime_version" "$ctx/dotnet/shared/Microsoft.AspNetCore.App/"
-    log "building $runtime"
-    build "$ctx" --build-arg BASE=localhost/monitoring/debian:trixie --label "monitoring.recipe=$hash" -t "$runtime"
-    rm -rf "$ctx"
-  fi
-  # Rebuilt only when its sources (Probes, ServiceDefaults, the build settings) or the runtime changed: publishing
-  # takes longer than everything else here when the images exist. Paths relative to the repository, so that every
-  # clone of the same commit, wherever it is, finds the image current.
-  hash=$( (cd "$repo" && find Probes ServiceDefaults Directory.Build.props Directory.Packages.props global.json eng/images/probes \
-      -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 | sort -z | xargs -0 sha256sum;
-    docker image inspect --format '{{.Id}}' "$runtime") | sha256sum | cut -c1-16)
-  if current localhost/monitoring/probes:dev "$hash"; then log "localhost/monitoring/probes:dev is up to date"; return; fi
-  ctx=$(mktemp -d)
-  cp "$here/probes/Containerfile" "$ctx/"
-  log "publishing Probes"
-  dotnet publish "$repo/Probes/Probes.csproj" -c Release -o "$ctx/app" --nologo -v quiet -p:UseAppHost=false >/dev/null
-  build "$ctx" --build-arg "BASE=$runtime" --label "monitoring.recipe=$hash" -t localhost/monitoring/probes:dev
-  log "built localhost/monitoring/probes:dev"
+  if current "$tag" "$hash"; then log "$tag (stand-in, $runtime_version) is up to date"; return; fi
+  ctx=$(mktemp -d); mkdir -p "$ctx/dotnet/host"
+  cp "$here/dotnet-runtime/Containerfile" "$ctx/"
+  cp "$dotnet_root/dotnet" "$ctx/dotnet/"
+  cp -r "$dotnet_root/host/fxr" "$ctx/dotnet/host/"
+  netcore=$(ls "$dotnet_root/shared/Microsoft.NETCore.App" | grep -Fx "$runtime_version" || ls "$dotnet_root/shared/Microsoft.NETCore.App" | grep "^${framework//./\\.}\." | sort -V | tail -n1)
+  mkdir -p "$ctx/dotnet/shared/Microsoft.NETCore.App" "$ctx/dotnet/shared/Microsoft.AspNetCore.App"
+  cp -r "$dotnet_root/shared/Microsoft.NETCore.App/$netcore" "$ctx/dotnet/shared/Microsoft.NETCore.App/"
+  cp -r "$dotnet_root/shared/Microsoft.AspNetCore.App/$runtime_version" "$ctx/dotnet/shared/Microsoft.AspNetCore.App/"
+  log "building $tag (stand-in, $runtime_version)"
+  build "$ctx" --build-arg BASE=localhost/monitoring/debian:trixie --label "monitoring.recipe=$hash" -t "$tag"
   rm -rf "$ctx"
+  # The names earlier versions of this script built the runtime and Probes under, which nothing runs any more.
+  docker image rm "localhost/monitoring/dotnet-runtime:$runtime_version" localhost/monitoring/probes:dev >/dev/null 2>&1 || true
 }
 
 copy_to_podman() {
-  # Podman keeps its own store: the same images, copied when their ids differ.
+  # Podman keeps its own store: the same images, copied when their ids differ, unless Podman holds a real one.
   command -v podman >/dev/null || return 0
   local image id old
   for image in "$@"; do
+    if podman image exists "$image" && [ -z "$(podman image inspect --format '{{index .Labels "monitoring.recipe"}}' "$image" 2>/dev/null)" ]; then
+      log "$image is the official image in Podman (pulled); kept"
+      continue
+    fi
     id=$(docker image inspect --format '{{.Id}}' "$image")
     [ "$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null)" = "${id#sha256:}" ] && continue
     log "copying $image to Podman"
@@ -170,12 +178,13 @@ suites=$(printf '%s\n' "${PINS[@]}" | awk '$6 != "-" {print $6}' | sort -u)
 for suite in trixie $suites; do build_base "$suite"; done
 images=()
 for pin in "${PINS[@]}"; do
-  read -r component _ _ tag package suite <<<"$pin"
+  read -r component registry image tag package suite <<<"$pin"
   [ "$package" = "-" ] && continue
-  build_component "$component" "$tag" "$package" "$suite"
-  images+=("localhost/monitoring/$component:${tag#v}")
+  build_component "$component" "$registry/$image:$tag" "$tag" "$package" "$suite"
+  images+=("$registry/$image:$tag")
 done
 build_tunnel_base
-build_probes_image
-copy_to_podman "${images[@]}" localhost/monitoring/probes:dev
+aspnet_image=
+build_aspnet_runtime
+copy_to_podman "${images[@]}" ${aspnet_image:+"$aspnet_image"}
 log "done"

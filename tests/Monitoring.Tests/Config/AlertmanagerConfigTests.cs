@@ -22,9 +22,9 @@ public class AlertmanagerConfigTests(AlertmanagerConfigTests.Amtool amtool) : IC
     private static Dictionary<string, string> RouteWebhooks => new() { ["probes"] = "/aspire/webhooks/probes.url", ["watchdog"] = "/aspire/webhooks/watchdog.url" };
 
     [Fact]
-    public void Amtool_accepts_alertmanager_yml()
+    public async Task Amtool_accepts_alertmanager_yml()
     {
-        ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
+        await ContainerHost.RequireImagesAsync(ContainerHost.AlertmanagerImage);
 
         var (exitCode, output) = amtool.Result(Amtool.CheckedIn);
 
@@ -32,9 +32,9 @@ public class AlertmanagerConfigTests(AlertmanagerConfigTests.Amtool amtool) : IC
     }
 
     [Fact]
-    public void Amtool_accepts_the_rendered_copy_whose_webhook_reads_the_runs_url_from_a_file()
+    public async Task Amtool_accepts_the_rendered_copy_whose_webhook_reads_the_runs_url_from_a_file()
     {
-        ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
+        await ContainerHost.RequireImagesAsync(ContainerHost.AlertmanagerImage);
         const string urlFile = "/aspire/webhooks/probes.url";
 
         var (exitCode, output) = amtool.Result("url-file");
@@ -47,9 +47,9 @@ public class AlertmanagerConfigTests(AlertmanagerConfigTests.Amtool amtool) : IC
     }
 
     [Fact]
-    public void Amtool_accepts_the_copy_rendered_with_slack_email_and_webhook_receivers()
+    public async Task Amtool_accepts_the_copy_rendered_with_slack_email_and_webhook_receivers()
     {
-        ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
+        await ContainerHost.RequireImagesAsync(ContainerHost.AlertmanagerImage);
 
         var (exitCode, output) = amtool.Result("receivers");
 
@@ -60,7 +60,7 @@ public class AlertmanagerConfigTests(AlertmanagerConfigTests.Amtool amtool) : IC
     }
 
     [Fact]
-    public void A_max_group_interval_caps_every_routes_timers_and_amtool_accepts_the_copy()
+    public async Task A_max_group_interval_caps_every_routes_timers_and_amtool_accepts_the_copy()
     {
         var root = (YamlMappingNode)Yaml(amtool.Copy("capped"))["route"];
         Assert.Equal("2s", root["group_wait"].ToString());
@@ -75,7 +75,7 @@ public class AlertmanagerConfigTests(AlertmanagerConfigTests.Amtool amtool) : IC
         Assert.Equal(("0s", "2s"), (routes[1]["group_wait"].ToString(), routes[1]["group_interval"].ToString()));
         Assert.Equal(("2s", "2s"), (routes[2]["group_wait"].ToString(), routes[2]["group_interval"].ToString()));
 
-        ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
+        await ContainerHost.RequireImagesAsync(ContainerHost.AlertmanagerImage);
         var (exitCode, output) = amtool.Result("capped");
         Assert.True(exitCode == 0, output);
     }
@@ -129,9 +129,9 @@ public class AlertmanagerConfigTests(AlertmanagerConfigTests.Amtool amtool) : IC
     /// </summary>
     [Theory]
     [MemberData(nameof(Routes))]
-    public void Amtool_routes_each_severity_to_its_receivers_and_route(bool withExternalReceivers, string labels, string receivers, string route)
+    public async Task Amtool_routes_each_severity_to_its_receivers_and_route(bool withExternalReceivers, string labels, string receivers, string route)
     {
-        ContainerHost.SkipUnlessImages(ContainerHost.AlertmanagerImage);
+        await ContainerHost.RequireImagesAsync(ContainerHost.AlertmanagerImage);
 
         var (exitCode, output) = amtool.Result(Amtool.RouteTest(withExternalReceivers, labels, receivers));
 

@@ -9,9 +9,9 @@ public class PrometheusConfigTests
     private static readonly Dictionary<string, string> s_configMount = new() { [Repo.Path("provisioning", "prometheus")] = "/etc/prometheus" };
 
     [Fact]
-    public void Promtool_accepts_prometheus_yml_and_its_rule_files()
+    public async Task Promtool_accepts_prometheus_yml_and_its_rule_files()
     {
-        ContainerHost.SkipUnlessImages(ContainerHost.PrometheusImage);
+        await ContainerHost.RequireImagesAsync(ContainerHost.PrometheusImage);
 
         var (exitCode, output) = ContainerHost.RunTool(ContainerHost.PrometheusImage, "promtool", ["check", "config", "/etc/prometheus/prometheus.yml"], s_configMount);
 
@@ -21,9 +21,9 @@ public class PrometheusConfigTests
     }
 
     [Fact]
-    public void Promtool_accepts_the_alert_rules()
+    public async Task Promtool_accepts_the_alert_rules()
     {
-        ContainerHost.SkipUnlessImages(ContainerHost.PrometheusImage);
+        await ContainerHost.RequireImagesAsync(ContainerHost.PrometheusImage);
 
         var (exitCode, output) = ContainerHost.RunTool(ContainerHost.PrometheusImage, "promtool", ["check", "rules", "/etc/prometheus/alerts.yml"], s_configMount);
 
@@ -31,9 +31,9 @@ public class PrometheusConfigTests
     }
 
     [Fact]
-    public void Promtool_accepts_the_copy_generated_with_shorter_intervals_and_capped_alerts()
+    public async Task Promtool_accepts_the_copy_generated_with_shorter_intervals_and_capped_alerts()
     {
-        ContainerHost.SkipUnlessImages(ContainerHost.PrometheusImage);
+        await ContainerHost.RequireImagesAsync(ContainerHost.PrometheusImage);
         using var generated = new ReadableTempDirectory();
         var source = PrometheusConfigFile.Load(Repo.Path("provisioning", "prometheus", "prometheus.yml"));
         var rules = Assert.Single(source.RuleFiles("/etc/prometheus", Repo.Path("provisioning", "prometheus")));

@@ -22,7 +22,7 @@ public class RuleUnitTests(StackFixture stack)
     [MemberData(nameof(RuleTestFiles))]
     public async Task Promtool_passes_the_rule_unit_tests(string file)
     {
-        ContainerHost.SkipUnlessImages(ContainerHost.PrometheusImage);
+        await ContainerHost.RequireImagesAsync(ContainerHost.PrometheusImage);
         // promtool evaluates every rule at each 15 s step of every test: about 11 CPU-seconds (with the GOGC below),
         // which nothing else waits for. They are spent once the shared graph is up rather than beside its start and the
         // fault test's, which head the run's longest paths (StackFixture.StartEndedAsync).

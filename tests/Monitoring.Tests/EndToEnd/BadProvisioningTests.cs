@@ -29,7 +29,9 @@ public class BadProvisioningTests
         var line = File.ReadAllLines(broken).Length + 2;
         File.AppendAllText(broken, damage);
 
-        var message = await FailedStartMessageAsync(copy);
+        // As on a machine with every image (every component's files are checked), with no runtime needed: the files
+        // are read before anything asks one.
+        var message = await FailedStartMessageAsync(copy, $"ASPIRE_CONTAINER_RUNTIME={AppHostModel.EveryImageRuntime}");
 
         Assert.True(Regex.IsMatch(message, $@"{Regex.Escape(broken)}:{line}\b"), message);
     }
@@ -45,7 +47,7 @@ public class BadProvisioningTests
     [InlineData("blackbox/config.yml", "timeout: 5s\n", "timout: 5s\n", "field timout not found")]
     public async Task A_file_its_component_would_reject_stops_start_up_with_the_validators_message(string file, string find, string replace, string expected)
     {
-        ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
+        await ContainerHost.RequireImagesAsync(ContainerHost.GraphImages);
         using var copy = new ProvisioningCopy();
         var broken = copy.File(file);
         var text = File.ReadAllText(broken);
@@ -53,8 +55,7 @@ public class BadProvisioningTests
         var line = text[..text.IndexOf(find, StringComparison.Ordinal)].Count(c => c == '\n') + 1;
         File.WriteAllText(broken, text.Replace(find, replace, StringComparison.Ordinal));
 
-        var message = await FailedStartMessageAsync(
-            copy, "Monitoring:ImageSource=Local", $"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}");
+        var message = await FailedStartMessageAsync(copy, [.. TestStack.Settings.Select(s => s.Setting)]);
 
         Assert.Contains(expected, message);
         Assert.Contains(broken, message);

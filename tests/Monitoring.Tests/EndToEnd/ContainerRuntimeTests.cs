@@ -3,7 +3,7 @@ using Monitoring.Tests.Infrastructure;
 
 namespace Monitoring.Tests.EndToEnd;
 
-/// <summary>Without a container runtime or a local image, start-up stops at once and says what to do.</summary>
+/// <summary>Without a container runtime start-up stops at once and says what to do; an image that cannot be had is named.</summary>
 public class ContainerRuntimeTests
 {
     [Fact]
@@ -19,19 +19,18 @@ public class ContainerRuntimeTests
     }
 
     [Fact]
-    public async Task A_missing_local_image_stops_start_up_at_once_saying_how_to_build_it()
+    public async Task An_image_the_runtime_neither_holds_nor_can_pull_is_named_with_the_runtimes_answer()
     {
-        ContainerHost.SkipUnlessImages(ContainerHost.AllLocalImages);
-        var ct = TestContext.Current.CancellationToken;
-        // The stack with the local images, plus one container whose local image was never built.
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--Monitoring:ImageSource=Local", $"--ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}"],
-            (options, _) => options.DisableDashboard = true, ct);
-        builder.AddContainer("unbuilt", "monitoring/never-built", "0.0.1").WithImageRegistry(LocalImageTags.Registry);
-        var message = await FailedStart.MessageAsync(builder, ct);
+        await ContainerHost.RequireImagesAsync(ContainerHost.PrometheusImage);
+        // A registry on a loopback port nothing listens on: the pull fails at once, and nothing leaves the machine.
+        var absent = new PinnedImage("never-built", "localhost:1", "monitoring/never-built", "0.0.1", "", "");
+        var present = PinnedImages.Of("prometheus");
 
-        Assert.Contains("Local images are missing: localhost/monitoring/never-built:0.0.1", message);
-        Assert.Contains("eng/images/build.sh", message);
-        Assert.DoesNotContain("localhost/monitoring/prometheus", message);
+        var unavailable = ImageAvailability.UnavailableComponents(ContainerHost.Runtime, [absent, present]);
+
+        var reason = Assert.Single(unavailable, u => u.Key == "never-built").Value;
+        Assert.Contains($"localhost:1/monitoring/never-built:0.0.1 is not on this machine, and {ContainerHost.Runtime} could not pull it: ", reason);
+        Assert.Contains("Monitoring:Components:never-built=false", reason);
+        Assert.False(unavailable.ContainsKey("prometheus"));
     }
 }

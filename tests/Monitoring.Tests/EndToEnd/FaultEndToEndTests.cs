@@ -22,7 +22,7 @@ public class FaultEndToEndTests
     [Fact]
     public async Task The_stack_alerts_on_stopped_components_delivers_late_and_keeps_its_data_across_restarts()
     {
-        ContainerHost.SkipUnlessImages([.. ContainerHost.AllLocalImages, ContainerHost.ProbesImage]);
+        await ContainerHost.RequireImagesAsync([.. ContainerHost.GraphImages, ContainerHost.ProbesBaseImage]);
         using var volumes = new TestVolumes();
         using var provisioning = new ProvisioningCopy();
         // A user's own target (job "custom") that sends its metrics with no Content-Type, which Prometheus 3 refuses

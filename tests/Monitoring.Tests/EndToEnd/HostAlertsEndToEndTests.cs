@@ -19,7 +19,7 @@ public class HostAlertsEndToEndTests(StackFixture stack)
     [Fact]
     public async Task A_busy_cpu_low_memory_a_filling_filesystem_and_a_filling_notification_queue_are_alerted_to_the_webhook()
     {
-        ContainerHost.SkipUnlessImages([.. ContainerHost.AllLocalImages, ContainerHost.ProbesImage]);
+        await ContainerHost.RequireImagesAsync([.. ContainerHost.GraphImages, ContainerHost.ProbesBaseImage]);
         await stack.StartEndedAsync().WaitAsync(Ct);
         using var volumes = new TestVolumes();
         using var host = new ReadableTempDirectory();

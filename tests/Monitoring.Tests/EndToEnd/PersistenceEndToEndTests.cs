@@ -23,7 +23,7 @@ public class PersistenceEndToEndTests(StackFixture stack)
     [Fact]
     public async Task A_volume_prometheus_cannot_write_is_named_in_its_log_with_the_fix()
     {
-        ContainerHost.SkipUnlessImages([.. ContainerHost.AllLocalImages, ContainerHost.ProbesImage]);
+        await ContainerHost.RequireImagesAsync([.. ContainerHost.GraphImages, ContainerHost.ProbesBaseImage]);
         await stack.StartEndedAsync().WaitAsync(Ct);
         using var volumes = new TestVolumes();
         // A volume another tool created and filled as root: Prometheus, which runs as nobody, cannot write there.

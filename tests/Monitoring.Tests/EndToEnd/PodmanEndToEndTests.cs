@@ -20,7 +20,7 @@ public class PodmanEndToEndTests(StackFixture stack)
     [Fact]
     public async Task On_podman_with_probes_as_a_container_a_failing_service_is_alerted_and_resolved()
     {
-        ContainerHost.SkipUnlessImagesOn(ContainerHost.Podman, ContainerHost.PrometheusImage, ContainerHost.AlertmanagerImage, ContainerHost.ProbesImage);
+        await ContainerHost.RequireImagesOnAsync(ContainerHost.Podman, ContainerHost.PrometheusImage, ContainerHost.AlertmanagerImage, ContainerHost.ProbesBaseImage);
         await stack.StartEndedAsync().WaitAsync(Ct);
         using var volumes = new TestVolumes(ContainerHost.Podman);
         await using var app = await TestStack.StartAsync(volumes, Ct,

@@ -3,17 +3,31 @@ using Aspire.Hosting.Lifecycle;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Monitoring.AppHost;
 
 namespace Monitoring.Tests.Infrastructure;
 
 /// <summary>Builds the AppHost's model without starting it: no container runtime is needed.</summary>
 internal sealed class AppHostModel : IAsyncDisposable
 {
-    // The models most tests read (the default settings, the local images): built once, read by every test that asks for
-    // them, and disposed when the test assembly ends (SharedModels). A build costs seconds of CPU that the end-to-end
-    // tests, running alongside, wait on. Models with other settings are the test's own.
+    // The model most tests read (the default settings): built once, read by every test that asks for it, and disposed
+    // when the test assembly ends (SharedModels). A build costs seconds of CPU that the end-to-end tests, running
+    // alongside, wait on. Models with other settings are the test's own.
     private static readonly ConcurrentDictionary<string, Lazy<Task<DistributedApplication>>> s_shared = new(StringComparer.Ordinal);
-    private static readonly string[][] s_sharedSettings = [[], ["Monitoring:ImageSource=Local"]];
+    private static readonly string[][] s_sharedSettings = [[]];
+
+    /// <summary>
+    /// The container runtime the models are built with: one that exists only in this process, holds every pinned image
+    /// and answers at once (<see cref="ImageAvailability.Answer"/>), so a model is the same on every machine and needs
+    /// no runtime.
+    /// </summary>
+    public static string EveryImageRuntime { get; } = Seeded("model-tests-every-image");
+
+    private static string Seeded(string runtime)
+    {
+        ImageAvailability.Answer(runtime, new Dictionary<string, string>());
+        return runtime;
+    }
 
     private readonly DistributedApplication _app;
     private readonly bool _shared;
@@ -28,7 +42,7 @@ internal sealed class AppHostModel : IAsyncDisposable
     /// <summary>The built model.</summary>
     public DistributedApplicationModel Model { get; }
 
-    /// <summary>Builds the model with configuration given as <c>key=value</c> pairs (<c>Monitoring:ImageSource=Local</c>).</summary>
+    /// <summary>Builds the model, as on a machine with every image, with configuration given as <c>key=value</c> pairs (<c>Monitoring:Ports:grafana=3000</c>).</summary>
     public static async Task<AppHostModel> BuildAsync(params string[] settings)
     {
         if (s_sharedSettings.Any(shared => shared.SequenceEqual(settings)))
@@ -39,6 +53,17 @@ internal sealed class AppHostModel : IAsyncDisposable
         }
 
         return new AppHostModel(await BuildAppAsync(settings, TestContext.Current.CancellationToken), shared: false);
+    }
+
+    /// <summary>
+    /// Builds the model as on a machine whose runtime can have the images of neither of <paramref name="unavailable"/>
+    /// (each with the registry's answer), with configuration given as <c>key=value</c> pairs.
+    /// </summary>
+    public static async Task<AppHostModel> BuildWithoutImagesAsync(string[] unavailable, params string[] settings)
+    {
+        var runtime = $"model-tests-without-{string.Join('-', unavailable.Order(StringComparer.Ordinal))}";
+        ImageAvailability.Answer(runtime, unavailable.ToDictionary(c => c, _ => "no registry answers (a model test)"));
+        return new AppHostModel(await BuildAppAsync([.. settings, $"ASPIRE_CONTAINER_RUNTIME={runtime}"], TestContext.Current.CancellationToken), shared: false);
     }
 
     /// <summary>Disposes the shared models (at the end of the test assembly).</summary>
@@ -56,7 +81,7 @@ internal sealed class AppHostModel : IAsyncDisposable
     private static async Task<DistributedApplication> BuildAppAsync(string[] settings, CancellationToken ct)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [.. settings.Select(s => $"--{s}")], (options, _) => options.DisableDashboard = true, ct);
+            [$"--ASPIRE_CONTAINER_RUNTIME={EveryImageRuntime}", .. settings.Select(s => $"--{s}")], (options, _) => options.DisableDashboard = true, ct);
         builder.Services.AddSingleton<IDistributedApplicationEventingSubscriber, NeverStarted>();
         return await builder.BuildAsync(ct);
     }
@@ -68,7 +93,7 @@ internal sealed class AppHostModel : IAsyncDisposable
     /// test's StartAsync only awaits that start). Without this, every model started the whole graph in the background for
     /// as long as it lived: an orchestrator, containers on the volumes a developer's own F5 uses, Probes.
     /// </summary>
-    private sealed class NeverStarted : IDistributedApplicationEventingSubscriber
+    internal sealed class NeverStarted : IDistributedApplicationEventingSubscriber
     {
         public Task SubscribeAsync(IDistributedApplicationEventing eventing, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("A model built by the tests is read, never started.");

@@ -6,65 +6,71 @@ using Monitoring.AppHost;
 namespace Monitoring.Tests.Infrastructure;
 
 /// <summary>
-/// The container runtime the tests use (Docker unless <c>ASPIRE_CONTAINER_RUNTIME</c> says otherwise; Podman for the
-/// tests that prove it still works) and the project's locally built images, named from <c>eng/images/pins.txt</c>.
-/// Tests that need them call <see cref="SkipUnlessImages"/>, so they are reported skipped, with the reason, where the
-/// runtime or an image is missing (and eng/test.sh fails in CI when that happens).
+/// The container runtime the tests use (as Aspire chooses it: <see cref="ContainerRuntimeSelection"/>; Podman for the
+/// tests that prove it still works) and the images they need, by their official references from
+/// <c>eng/images/pins.txt</c>, as every graph runs them. Tests that need images await <see cref="RequireImagesAsync"/>:
+/// an image the runtime does not hold is pulled (once per run, whichever test asks first), and a test whose images can
+/// be had neither way is reported skipped, naming them and the runtime's answer.
 /// </summary>
 internal static class ContainerHost
 {
     /// <summary>Docker's command.</summary>
-    public const string Docker = "docker";
+    public const string Docker = ContainerRuntimeSelection.Docker;
 
     /// <summary>Podman's command.</summary>
-    public const string Podman = "podman";
+    public const string Podman = ContainerRuntimeSelection.Podman;
 
-    public static readonly string PrometheusImage = PinnedImages.Of("prometheus").LocalReference;
-    public static readonly string AlertmanagerImage = PinnedImages.Of("alertmanager").LocalReference;
-    public static readonly string NodeExporterImage = PinnedImages.Of("node-exporter").LocalReference;
-    public static readonly string PostgresImage = PinnedImages.Of("postgres").LocalReference;
-    public static readonly string PostgresExporterImage = PinnedImages.Of("postgres-exporter").LocalReference;
-    public static readonly string BlackboxExporterImage = PinnedImages.Of("blackbox-exporter").LocalReference;
-    public const string ProbesImage = $"{LocalImageTags.Registry}/{LocalImageTags.ProbesImage}:{LocalImageTags.ProbesTag}";
+    public static readonly string PrometheusImage = PinnedImages.Of("prometheus").OfficialReference;
+    public static readonly string AlertmanagerImage = PinnedImages.Of("alertmanager").OfficialReference;
+    public static readonly string PostgresImage = PinnedImages.Of("postgres").OfficialReference;
 
-    /// <summary>The base of Aspire's container tunnel (a stand-in here: eng/images/tunnel-base), which the Docker graphs need.</summary>
+    /// <summary>The base of Aspire's container tunnel, which the graphs whose containers reach a host process need.</summary>
     public const string TunnelBaseImage = "mcr.microsoft.com/azurelinux/base/core:3.0";
 
+    /// <summary>The base of Probes' image, for the graphs that run Probes as its container.</summary>
+    public static string ProbesBaseImage => ProbesBuilderExtensions.RuntimeImage;
+
     /// <summary>
-    /// Every component image the graph runs here, as F5 runs it: Probes as the project, reached through the tunnel
-    /// (<see cref="ProbesImage"/> is for the graphs that run it as its container).
+    /// The images of the test graphs (<see cref="TestStack"/>): every component but those only the full graph runs
+    /// (<see cref="TestStack.FullGraphOnly"/>), and the tunnel's base.
     /// </summary>
-    public static readonly string[] AllLocalImages = [.. PinnedImages.All.Where(p => p.HasLocalImage).Select(p => p.LocalReference), TunnelBaseImage];
+    public static readonly string[] GraphImages =
+        [.. PinnedImages.All.Where(p => !TestStack.FullGraphOnly.Contains(p.Component)).Select(p => p.OfficialReference), TunnelBaseImage];
 
     /// <summary>How long a runtime command may take before its test fails.</summary>
     public static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long the pull of a missing image may take (the first run on a laptop pulls them all).</summary>
+    private static readonly TimeSpan s_pullTimeout = TimeSpan.FromMinutes(30);
+
     private static readonly ConcurrentDictionary<string, Lazy<string?>> s_runtimeProblems = new();
 
-    // Whether each image is on each runtime, asked once per run: the images are built before the tests and none of them
-    // removes one, and twenty tests asking for seven images each cost ~140 runtime commands a run.
-    private static readonly ConcurrentDictionary<(string Runtime, string Image), Lazy<bool>> s_images = new();
+    // Whether each image can be had on each runtime, asked once per run: the images are provided before the tests and
+    // none of them removes one; a missing one is pulled once, whichever test needs it first, and the others wait.
+    private static readonly ConcurrentDictionary<(string Runtime, string Image), Lazy<Task<string?>>> s_images = new();
 
-    /// <summary>The default runtime's command.</summary>
-    public static string Runtime { get; } = Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME") ?? Docker;
+    /// <summary>The default runtime's command, as Aspire chooses it.</summary>
+    public static string Runtime { get; } = ContainerRuntimeSelection.FromEnvironment();
 
-    /// <summary>Skips the calling test unless the default runtime answers and every named image exists.</summary>
+    /// <summary>Skips the calling test unless the default runtime answers and holds, or can pull, every named image.</summary>
     /// <param name="images">The images the test needs.</param>
-    public static void SkipUnlessImages(params string[] images) => SkipUnlessImagesOn(Runtime, images);
+    public static Task RequireImagesAsync(params string[] images) => RequireImagesOnAsync(Runtime, images);
 
-    /// <summary>Skips the calling test unless <paramref name="runtime"/> answers and has every named image.</summary>
+    /// <summary>Skips the calling test unless <paramref name="runtime"/> answers and holds, or can pull, every named image.</summary>
     /// <param name="runtime">The runtime's command.</param>
     /// <param name="images">The images the test needs.</param>
-    public static void SkipUnlessImagesOn(string runtime, params string[] images)
+    public static async Task RequireImagesOnAsync(string runtime, params string[] images)
     {
-        var problem = Missing(runtime, images);
+        var problem = await MissingAsync(runtime, images);
         Assert.SkipWhen(problem is not null, problem ?? "");
     }
 
-    /// <summary>Why the graph cannot run here (no runtime, or which images are missing), or <see langword="null"/>.</summary>
-    public static string? MissingForGraph() => Missing(Runtime, AllLocalImages);
+    /// <summary>Why the images cannot be had on the default runtime (no runtime, or which images), or <see langword="null"/>.</summary>
+    /// <param name="images">The images.</param>
+    /// <returns>The reason, or <see langword="null"/>.</returns>
+    public static Task<string?> MissingAsync(params string[] images) => MissingAsync(Runtime, images);
 
-    private static string? Missing(string runtime, string[] images)
+    private static async Task<string?> MissingAsync(string runtime, string[] images)
     {
         var problem = s_runtimeProblems.GetOrAdd(runtime, r => new Lazy<string?>(() => FindRuntimeProblem(r))).Value;
         if (problem is not null)
@@ -72,10 +78,24 @@ internal static class ContainerHost
             return problem;
         }
 
-        // PublicationOnly: an answer is kept, a command that failed (timed out) is not.
-        var missing = images.Where(i => !s_images.GetOrAdd((runtime, i), key => new Lazy<bool>(() =>
-            Run(key.Runtime, ["image", "inspect", "--format", "{{.Id}}", key.Image]).ExitCode == 0, LazyThreadSafetyMode.PublicationOnly)).Value).ToList();
-        return missing.Count > 0 ? $"Images missing from {runtime}: {string.Join(", ", missing)}. Build them with eng/images/build.sh." : null;
+        var answers = await Task.WhenAll(images.Select(i => s_images.GetOrAdd((runtime, i), key => new Lazy<Task<string?>>(() => Task.Run(() => Obtain(key.Runtime, key.Image)))).Value));
+        var missing = answers.Where(a => a is not null).ToList();
+        return missing.Count == 0
+            ? null
+            : $"Images neither on {runtime} nor pullable: {string.Join("; ", missing)}. Where no registry answers, eng/images/build.sh provides those Debian packages.";
+    }
+
+    /// <summary>Pulls an image the runtime does not hold; <see langword="null"/> once it holds it, else the image and the runtime's answer.</summary>
+    private static string? Obtain(string runtime, string image)
+    {
+        if (Run(runtime, ["image", "inspect", "--format", "{{.Id}}", image]).ExitCode == 0)
+        {
+            return null;
+        }
+
+        Console.WriteLine($"pulling {image} ({runtime}; once: later runs find it here)");
+        var (exitCode, output) = Run(runtime, ["pull", "--quiet", image], s_pullTimeout);
+        return exitCode == 0 ? null : $"{image} ({output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()})";
     }
 
     /// <summary>Runs a tool inside an image with no network and the given folders mounted read-only.</summary>

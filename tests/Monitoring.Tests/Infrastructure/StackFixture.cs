@@ -23,7 +23,7 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>The Prometheus jobs with targets here.</summary>
     public static readonly string[] ExpectedJobs = ["airflow", "alertmanager", "blackbox", "kafka", "node", "postgres", "probes", "prometheus", SampleService];
 
-    private readonly TestVolumes _volumes = new();
+    private readonly TestVolumes _volumes = new() { LogName = GraphLog.SharedName };
     private readonly CancellationTokenSource _stopping = new();
     private Task<DistributedApplication?>? _starting;
     private DistributedApplication? _app;
@@ -51,7 +51,7 @@ public sealed class StackFixture : IAsyncLifetime
         {
             try
             {
-                SkipReason = ContainerHost.MissingForGraph();
+                SkipReason = await ContainerHost.MissingAsync(ContainerHost.GraphImages);
                 return SkipReason is null ? await TestStack.StartHoldingTheLockAsync(_volumes, AddSampleService, _stopping.Token) : null;
             }
             finally
@@ -74,6 +74,7 @@ public sealed class StackFixture : IAsyncLifetime
     {
         var app = await _starting!.WaitAsync(TestContext.Current.CancellationToken);
         Assert.SkipWhen(app is null, SkipReason ?? "");
+        GraphLog.Name(GraphLog.PathFor(GraphLog.SharedName));
         if (_app is null)
         {
             ResourceNames = TestStack.RunnableResources(app);

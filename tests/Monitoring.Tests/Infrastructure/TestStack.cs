@@ -28,10 +28,10 @@ internal static class TestStack
         [$"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Podman}", "ASPIRE_ENABLE_CONTAINER_TUNNEL=false", "Monitoring:ProbesHosting=Container"];
 
     /// <summary>
-    /// Starts the graph as F5 runs it - Probes as the project, reached through Aspire's container tunnel, on Docker -
-    /// with the local images and test-scale timers (2 s scrapes, 1 s evaluations, alerts that wait at most 4 s,
-    /// Alertmanager timers and Prometheus' resend delay of at most 2 s), plus <paramref name="settings"/>
-    /// (<c>key=value</c>, which may change any of that), and waits until every container and project is healthy.
+    /// Starts the graph as F5 runs it - the official images, Probes as the project, reached through Aspire's container
+    /// tunnel, on the runtime Aspire chooses - with the differences of <see cref="Settings"/> (test-scale timers, the
+    /// full graph's components off), plus <paramref name="settings"/> (<c>key=value</c>, which may change any of that),
+    /// and waits until every container and project is healthy.
     /// </summary>
     public static Task<DistributedApplication> StartAsync(TestVolumes volumes, CancellationToken cancellationToken, params string[] settings) =>
         StartAsync(volumes, _ => { }, cancellationToken, settings);
@@ -109,6 +109,31 @@ internal static class TestStack
         }
     }
 
+    /// <summary>
+    /// The components only <see cref="EndToEnd.FullGraphEndToEndTests"/> runs: the other graphs leave them off, and
+    /// Probes stands in for Airflow's and Kafka's series (<see cref="Settings"/>). They are the heaviest (Airflow alone
+    /// is five processes), and the faults of the other tests are the spine's.
+    /// </summary>
+    public static readonly string[] FullGraphOnly = ["grafana", "kafka", "kafka-exporter", "airflow", "statsd-exporter"];
+
+    /// <summary>
+    /// How the test graphs differ from F5's, each with its reason: the settings every graph of <see cref="StartAsync(TestVolumes, CancellationToken, string[])"/>
+    /// gets (before a test's own). <see cref="Model.TestModelEqualityTests"/> holds the models to this list, and
+    /// docs/setup.md repeats it.
+    /// </summary>
+    public static readonly (string Setting, string Why)[] Settings =
+    [
+        // 2 s scrapes: the blackbox-exporter's probe timeout is the scrape timeout less half a second, and must
+        // outlast the 1 s EndpointSlow threshold.
+        ("Monitoring:ScrapeInterval=2s", "scrapes every 2 s instead of 15 s, so a fault shows within seconds"),
+        ("Monitoring:EvaluationInterval=1s", "rules evaluated every second instead of 15 s"),
+        ("Monitoring:MaxAlertFor=4s", "alerts wait at most 4 s before firing; their real 'for's are proven by promtool's unit tests"),
+        ("Monitoring:MaxGroupInterval=2s", "notifications and resolutions leave Alertmanager within 2 s; its real timers are in alertmanager.yml, proven by amtool and the routing tests"),
+        ("Monitoring:AlertResendDelay=2s", "firing alerts reach an Alertmanager that returns within 2 s instead of Prometheus' minute"),
+        .. FullGraphOnly.Select(c => ($"Monitoring:Components:{c}=false", "run by the full-graph test only")),
+        ("Monitoring:SyntheticSeries=WhenOff", "Probes serves Airflow's and Kafka's series in their place, as on a machine that cannot run them"),
+    ];
+
     /// <summary>Builds the graph as <see cref="StartAsync(TestVolumes, CancellationToken, string[])"/> runs it, without starting it.</summary>
     public static Task<DistributedApplication> BuildAsync(TestVolumes volumes, CancellationToken cancellationToken, params string[] settings) =>
         BuildAsync(volumes, cancellationToken, _ => { }, settings);
@@ -119,25 +144,26 @@ internal static class TestStack
     {
         string[] args =
         [
-            "Monitoring:ImageSource=Local",
-            // 2 s scrapes: the blackbox-exporter's probe timeout is the scrape timeout less half a second, and must
-            // outlast the 1 s EndpointSlow threshold.
-            "Monitoring:ScrapeInterval=2s",
-            "Monitoring:EvaluationInterval=1s",
-            // Alerts wait at most 4 s before firing; their real 'for's are proven by the promtool unit tests.
-            "Monitoring:MaxAlertFor=4s",
-            // Notifications and resolutions leave Alertmanager within 2 s; its real timers are in alertmanager.yml.
-            "Monitoring:MaxGroupInterval=2s",
-            // Firing alerts reach an Alertmanager that returns within 2 s; Prometheus' minute is what users get.
-            "Monitoring:AlertResendDelay=2s",
-            $"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}",
+            .. Settings.Select(s => s.Setting),
             // The projects' telemetry goes to a live OTLP endpoint, as it goes to the dashboard on F5 (OtlpSink).
             $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={await OtlpSink.UrlAsync()}",
             .. settings,
         ];
+        return await BuildWithArgsAsync(volumes, cancellationToken, configure, args);
+    }
+
+    /// <summary>
+    /// Builds the AppHost's graph with exactly these settings (<c>key=value</c>), as the testing builder runs the
+    /// AppHost: its own volumes and secret values (<paramref name="volumes"/>), its log in a file of its own
+    /// (<see cref="GraphLog"/>), no dashboard.
+    /// </summary>
+    public static async Task<DistributedApplication> BuildWithArgsAsync(
+        TestVolumes volumes, CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder> configure, IEnumerable<string> settings)
+    {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [.. args.Select(a => $"--{a}")], (options, _) => options.DisableDashboard = true, cancellationToken);
+            [.. settings.Select(a => $"--{a}")], (options, _) => options.DisableDashboard = true, cancellationToken);
         volumes.Apply(builder);
+        GraphLog.Apply(builder, volumes.LogName);
         configure(builder);
         return await builder.BuildAsync(cancellationToken);
     }

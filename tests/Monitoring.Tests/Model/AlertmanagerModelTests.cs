@@ -6,13 +6,11 @@ namespace Monitoring.Tests.Model;
 public class AlertmanagerModelTests
 {
     [Fact]
-    public async Task Runs_the_pinned_official_image_or_the_local_one()
+    public async Task Runs_the_pinned_official_image()
     {
         await using var official = await AppHostModel.BuildAsync();
-        await using var local = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local");
 
         Assert.Equal(PinnedImages.Of("alertmanager").OfficialReference, AppHostModel.ImageOf(official.Resource<AlertmanagerResource>("alertmanager")));
-        Assert.Equal(ContainerHost.AlertmanagerImage, AppHostModel.ImageOf(local.Resource<AlertmanagerResource>("alertmanager")));
     }
 
     [Fact]

@@ -6,14 +6,12 @@ namespace Monitoring.Tests.Model;
 public class BlackboxExporterModelTests
 {
     [Fact]
-    public async Task Runs_the_pinned_official_image_or_the_local_one_with_the_checked_in_modules()
+    public async Task Runs_the_pinned_official_image_with_the_checked_in_modules()
     {
         await using var official = await AppHostModel.BuildAsync();
-        await using var local = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local");
         var exporter = official.Resource<BlackboxExporterResource>("blackbox-exporter");
 
         Assert.Equal(PinnedImages.Of("blackbox-exporter").OfficialReference, AppHostModel.ImageOf(exporter));
-        Assert.Equal(ContainerHost.BlackboxExporterImage, AppHostModel.ImageOf(local.Resource<BlackboxExporterResource>("blackbox-exporter")));
         var config = AppHostModel.MountsOf(exporter)["/etc/blackbox_exporter"];
         Assert.True(config.IsReadOnly);
         Assert.True(File.Exists(Path.Combine(config.Source!, "config.yml")));

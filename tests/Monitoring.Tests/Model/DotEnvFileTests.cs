@@ -7,10 +7,10 @@ public class DotEnvFileTests
     [Fact]
     public void Reads_settings_with_double_underscores_as_sections_quotes_and_comments()
     {
-        var settings = DotEnvFile.Parse(".env", ["# comment", "", "Parameters__grafana-admin-password='Abc123'", "Monitoring__ImageSource = Local"]);
+        var settings = DotEnvFile.Parse(".env", ["# comment", "", "Parameters__grafana-admin-password='Abc123'", "Monitoring__ProbesHosting = Container"]);
 
         Assert.Equal("Abc123", settings["Parameters:grafana-admin-password"]);
-        Assert.Equal("Local", settings["Monitoring:ImageSource"]);
+        Assert.Equal("Container", settings["Monitoring:ProbesHosting"]);
         Assert.Equal(2, settings.Count);
     }
 

@@ -18,7 +18,7 @@ public class HostPortsModelTests
     [Fact]
     public async Task A_port_for_a_component_that_cannot_run_here_is_ignored()
     {
-        await using var app = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local", "Monitoring:Ports:grafana=13000");
+        await using var app = await AppHostModel.BuildWithoutImagesAsync(["grafana"], "Monitoring:Ports:grafana=13000");
 
         Assert.IsType<UnavailableComponentResource>(app.Model.Resources.Single(r => r.Name == "grafana"));
     }

@@ -6,13 +6,11 @@ namespace Monitoring.Tests.Model;
 public class NodeExporterModelTests
 {
     [Fact]
-    public async Task Runs_the_pinned_official_image_or_the_local_one()
+    public async Task Runs_the_pinned_official_image()
     {
         await using var official = await AppHostModel.BuildAsync();
-        await using var local = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local");
 
         Assert.Equal(PinnedImages.Of("node-exporter").OfficialReference, AppHostModel.ImageOf(official.Resource<NodeExporterResource>("node-exporter")));
-        Assert.Equal(ContainerHost.NodeExporterImage, AppHostModel.ImageOf(local.Resource<NodeExporterResource>("node-exporter")));
     }
 
     [Fact]

@@ -6,14 +6,12 @@ namespace Monitoring.Tests.Model;
 public class PostgresModelTests
 {
     [Fact]
-    public async Task Runs_the_pinned_official_image_or_the_local_one_with_a_data_volume()
+    public async Task Runs_the_pinned_official_image_with_a_data_volume()
     {
         await using var official = await AppHostModel.BuildAsync();
-        await using var local = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local");
         var postgres = official.Resource<PostgresServerResource>("postgres");
 
         Assert.Equal(PinnedImages.Of("postgres").OfficialReference, AppHostModel.ImageOf(postgres));
-        Assert.Equal(ContainerHost.PostgresImage, AppHostModel.ImageOf(local.Resource<PostgresServerResource>("postgres")));
         Assert.Equal(ContainerMountType.Volume, AppHostModel.MountsOf(postgres)["/var/lib/postgresql"].Type);
         Assert.Equal(5432, AppHostModel.EndpointOf(postgres, "tcp").TargetPort);
         Assert.NotEmpty(postgres.Annotations.OfType<HealthCheckAnnotation>());

@@ -15,12 +15,15 @@ public class ProbesModelTests
     }
 
     [Fact]
-    public async Task Runs_as_its_local_container_when_asked()
+    public async Task Runs_as_a_container_built_from_its_build_output_on_the_official_aspnet_image_when_asked()
     {
         await using var app = await AppHostModel.BuildAsync("Monitoring:ProbesHosting=Container");
         var probes = app.Resource<ContainerResource>("probes");
 
-        Assert.Equal(ContainerHost.ProbesImage, AppHostModel.ImageOf(probes));
+        Assert.True(probes.TryGetLastAnnotation<DockerfileBuildAnnotation>(out var build));
+        Assert.True(File.Exists(Path.Combine(build.ContextPath, "Probes.dll")), build.ContextPath);
+        var recipe = await build.DockerfileFactory!(new DockerfileFactoryContext { Services = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(new Microsoft.Extensions.DependencyInjection.ServiceCollection()), Resource = probes, CancellationToken = TestContext.Current.CancellationToken });
+        Assert.StartsWith($"FROM mcr.microsoft.com/dotnet/aspnet:{Environment.Version.Major}.{Environment.Version.Minor}\n", recipe.ReplaceLineEndings("\n"));
         Assert.Equal(8080, AppHostModel.EndpointOf(probes).TargetPort);
         Assert.Single(probes.Annotations.OfType<HealthCheckAnnotation>());
     }
@@ -70,7 +73,7 @@ public class ProbesModelTests
     [Fact]
     public async Task Without_kafka_it_runs_no_workload()
     {
-        await using var app = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local", "Monitoring:ProbesHosting=Container");
+        await using var app = await AppHostModel.BuildWithoutImagesAsync(["airflow", "kafka"], "Monitoring:ProbesHosting=Container");
         var environment = await app.EnvironmentOfAsync(app.Resource<ContainerResource>("probes"));
 
         Assert.False(environment.ContainsKey("Kafka__BootstrapServers"));
@@ -89,7 +92,7 @@ public class ProbesModelTests
     [Fact]
     public async Task Stands_in_for_airflow_and_kafka_with_synthetic_series_where_they_cannot_run()
     {
-        await using var app = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local", "Monitoring:ProbesHosting=Container");
+        await using var app = await AppHostModel.BuildWithoutImagesAsync(["airflow", "kafka"], "Monitoring:ProbesHosting=Container");
         var environment = await app.EnvironmentOfAsync(app.Resource<ContainerResource>("probes"));
         var targets = app.Resource<PrometheusResource>("prometheus").Annotations.OfType<ScrapeTargetAnnotation>().ToList();
 
@@ -130,7 +133,7 @@ public class ProbesModelTests
     [Fact]
     public async Task Never_means_no_synthetic_series_even_where_the_systems_cannot_run()
     {
-        await using var app = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local", "Monitoring:ProbesHosting=Container", "Monitoring:SyntheticSeries=Never");
+        await using var app = await AppHostModel.BuildWithoutImagesAsync(["airflow", "kafka"], "Monitoring:ProbesHosting=Container", "Monitoring:SyntheticSeries=Never");
         var environment = await app.EnvironmentOfAsync(app.Resource<ContainerResource>("probes"));
 
         Assert.DoesNotContain(environment.Keys, k => k.StartsWith("Probes__Synthetic", StringComparison.Ordinal));

@@ -15,14 +15,6 @@ public class PrometheusModelTests
     }
 
     [Fact]
-    public async Task Runs_the_local_image_when_the_image_source_is_local()
-    {
-        await using var app = await AppHostModel.BuildAsync("Monitoring:ImageSource=Local");
-
-        Assert.Equal(ContainerHost.PrometheusImage, AppHostModel.ImageOf(app.Resource<PrometheusResource>("prometheus")));
-    }
-
-    [Fact]
     public async Task Mounts_the_checked_in_config_read_only_and_keeps_data_in_a_named_volume()
     {
         await using var app = await AppHostModel.BuildAsync();

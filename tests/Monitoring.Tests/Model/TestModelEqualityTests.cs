@@ -1,0 +1,142 @@
+using Aspire.Hosting.Lifecycle;
+using Microsoft.Extensions.DependencyInjection;
+using Monitoring.Tests.Infrastructure;
+
+namespace Monitoring.Tests.Model;
+
+/// <summary>
+/// The tests run what F5 runs: the graph the tests start (<see cref="TestStack"/>) and the one F5 starts, both built
+/// here as on a machine with every image, differ only in what <see cref="Differences"/> lists, each with its reason
+/// (docs/setup.md repeats the list). Images, arguments, environment and mounts are otherwise the same, resource by
+/// resource. A new difference fails this test until it is listed; a listed one that no longer exists fails it too.
+/// What the AppHost writes at start (the copies of the configuration with the test timers: <see cref="TestStack.Settings"/>)
+/// is not in the model; the settings that shape them are listed there.
+/// </summary>
+public class TestModelEqualityTests
+{
+    /// <summary>
+    /// What may differ, by resource and by item (<c>arg:</c> a command-line argument's name, <c>env:</c> a variable,
+    /// <c>mount:</c> a mount's target, <c>resource</c> the resource itself), with the reason.
+    /// </summary>
+    public static readonly (string Resource, string Item, string Why)[] Differences =
+    [
+        .. TestStack.FullGraphOnly.Select(c => (c, "resource", "run by the full-graph test only; Probes serves Airflow's and Kafka's series in their place")),
+        ("airflow-init", "resource", "part of Airflow, run by the full-graph test only"),
+        ("airflow-scheduler", "resource", "part of Airflow, run by the full-graph test only"),
+        ("airflow-dag-processor", "resource", "part of Airflow, run by the full-graph test only"),
+        ("airflow-triggerer", "resource", "part of Airflow, run by the full-graph test only"),
+        ("probes", "env:Probes__Synthetic__Airflow", "Probes serves Airflow's series where Airflow is off"),
+        ("probes", "env:Probes__Synthetic__Kafka", "Probes serves Kafka's series where Kafka is off"),
+        ("probes", "env:Kafka__BootstrapServers", "Kafka is off: Probes runs no Kafka workload"),
+        ("probes", "env:OTEL_EXPORTER_OTLP_ENDPOINT", "Probes' telemetry goes to the tests' OTLP endpoint (OtlpSink), not the dashboard's"),
+        ("prometheus", "env:SCRAPE_TARGET_KAFKA_KAFKA_EXPORTER", "the kafka job scrapes Probes' stand-in series, not kafka-exporter"),
+        ("prometheus", "env:SCRAPE_TARGET_KAFKA_PROBES", "the kafka job scrapes Probes' stand-in series, not kafka-exporter"),
+        ("prometheus", "env:SCRAPE_TARGET_AIRFLOW_STATSD_EXPORTER", "the airflow job scrapes Probes' stand-in series, not statsd-exporter"),
+        ("prometheus", "env:SCRAPE_TARGET_AIRFLOW_PROBES", "the airflow job scrapes Probes' stand-in series, not statsd-exporter"),
+        ("prometheus", "arg:--config.file", "Prometheus reads a copy of prometheus.yml with the test intervals (2 s scrapes, 1 s evaluations) and the rules' 'for' capped at 4 s"),
+        ("prometheus", "arg:--rules.alert.resend-delay", "firing alerts are sent again every 2 s instead of every minute"),
+        ("blackbox-exporter", "env:PROBE_TARGET_GRAFANA", "Grafana is off: nothing to probe"),
+        ("blackbox-exporter", "env:PROBE_TARGET_AIRFLOW", "Airflow is off: nothing to probe"),
+    ];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_tests_graph_differs_from_f5s_only_as_documented()
+    {
+        // F5: the AppHost's default launch profile, as Visual Studio and `dotnet run` start it.
+        await using var f5 = await AppHostModel.BuildAsync([.. LaunchProfile("http")]);
+        using var volumes = new TestVolumes();
+        await using var tests = await TestStack.BuildAsync(volumes, Ct,
+            builder => builder.Services.AddSingleton<IDistributedApplicationEventingSubscriber, AppHostModel.NeverStarted>(),
+            $"ASPIRE_CONTAINER_RUNTIME={AppHostModel.EveryImageRuntime}");
+        var testsModel = tests.Services.GetRequiredService<DistributedApplicationModel>();
+
+        var found = new List<string>();
+        var f5Resources = f5.Model.Resources.Where(Runs).ToDictionary(r => r.Name);
+        var testResources = testsModel.Resources.Where(Runs).ToDictionary(r => r.Name);
+        foreach (var name in f5Resources.Keys.Union(testResources.Keys).Order(StringComparer.Ordinal))
+        {
+            if (!f5Resources.TryGetValue(name, out var a) || !testResources.TryGetValue(name, out var b))
+            {
+                found.Add($"{name} resource");
+                continue;
+            }
+
+            found.AddRange((await DescribeAsync(a, volumes)).Compare(await DescribeAsync(b, volumes)).Select(item => $"{name} {item}"));
+        }
+
+        var documented = Differences.Select(d => $"{d.Resource} {d.Item}").ToList();
+        Assert.True(found.Order().SequenceEqual(documented.Order()),
+            $"Undocumented differences: {string.Join("; ", found.Except(documented))}. Documented but gone: {string.Join("; ", documented.Except(found))}.");
+    }
+
+    /// <summary>The environment a launch profile of the AppHost sets, as settings.</summary>
+    private static IEnumerable<string> LaunchProfile(string name)
+    {
+        using var file = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Repo.Path("AppHost", "Properties", "launchSettings.json")));
+        return [.. file.RootElement.GetProperty("profiles").GetProperty(name).GetProperty("environmentVariables").EnumerateObject()
+            .Select(v => $"{v.Name.Replace("__", ":", StringComparison.Ordinal)}={v.Value.GetString()}")];
+    }
+
+    private static bool Runs(IResource resource) => resource is ContainerResource or ProjectResource or UnavailableComponentResource;
+
+    private static async Task<Description> DescribeAsync(IResource resource, TestVolumes volumes)
+    {
+        var image = resource is ContainerResource && resource.TryGetLastAnnotation<ContainerImageAnnotation>(out var annotation)
+            ? $"{annotation.Registry}/{annotation.Image}:{annotation.Tag}" : "";
+        var args = (await AppHostModel.RawArgsOfAsync(resource)).Select(a => (Name: a.Split('=')[0], Value: a)).ToList();
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));
+        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(context);
+        }
+
+        foreach (var (key, value) in context.EnvironmentVariables)
+        {
+            environment[key] = value is IManifestExpressionProvider m ? m.ValueExpression : value?.ToString() ?? "";
+        }
+
+        // A volume is named per test (TestVolumes), a generated folder per app: their sources differ by design.
+        var mounts = resource.Annotations.OfType<ContainerMountAnnotation>().ToDictionary(
+            m => m.Target,
+            m => $"{m.Type} {(m.IsReadOnly ? "ro" : "rw")} {(m.Type == ContainerMountType.Volume || m.Source?.StartsWith(Path.GetTempPath(), StringComparison.Ordinal) == true ? "" : m.Source)}");
+        return new Description(image, args, environment, mounts);
+    }
+
+    private sealed record Description(string Image, List<(string Name, string Value)> Args, Dictionary<string, string> Environment, Dictionary<string, string> Mounts)
+    {
+        public IEnumerable<string> Compare(Description other)
+        {
+            if (Image != other.Image)
+            {
+                yield return "image";
+            }
+
+            foreach (var name in Args.Select(a => a.Name).Union(other.Args.Select(a => a.Name)).Distinct())
+            {
+                if (!Args.Where(a => a.Name == name).SequenceEqual(other.Args.Where(a => a.Name == name)))
+                {
+                    yield return $"arg:{name}";
+                }
+            }
+
+            foreach (var key in Environment.Keys.Union(other.Environment.Keys))
+            {
+                if (Environment.GetValueOrDefault(key) != other.Environment.GetValueOrDefault(key))
+                {
+                    yield return $"env:{key}";
+                }
+            }
+
+            foreach (var target in Mounts.Keys.Union(other.Mounts.Keys))
+            {
+                if (Mounts.GetValueOrDefault(target) != other.Mounts.GetValueOrDefault(target))
+                {
+                    yield return $"mount:{target}";
+                }
+            }
+        }
+    }
+}
