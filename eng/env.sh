@@ -17,3 +17,33 @@ answer_tunnel_base_pull() {
   [ "$docker" != "$shims/docker" ] || return 0
   export MONITORING_DOCKER="$docker" PATH="$shims:$PATH"
 }
+
+# The Debian archive this machine's apt already uses ($1: main or security), read from its sources (deb822 or one-line
+# format): the first whose suites are Debian's. Nothing is hard-coded: a machine with no Debian source (Ubuntu) names
+# one in MONITORING_DEBIAN_MIRROR (and, for security updates, MONITORING_DEBIAN_SECURITY_MIRROR), or is told to.
+debian_mirror() {
+  local kind=$1 uri
+  local files=() f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do [ -f "$f" ] && files+=("$f"); done
+  [ ${#files[@]} -gt 0 ] || files=(/dev/null)
+  uri=$(awk '
+    function debian(suite) { sub(/-(updates|security|backports|proposed-updates)$/, "", suite)
+      return suite ~ /^(buster|bullseye|bookworm|trixie|forky|duke|sid|oldstable|stable|testing|unstable)$/ }
+    function emit(uri, suite) { if (debian(suite)) print uri, (suite ~ /-security$/ ? "security" : "main") }
+    /^deb / { n = split($0, f, " "); i = 2; if (f[2] ~ /^\[/) { while (i <= n && f[i] !~ /\]$/) i++; i++ } emit(f[i], f[i + 1]); next }
+    function flush(  j, n, u, sx) { n = split(suites, sx, " "); split(uris, u, " "); for (j = 1; j <= n; j++) if (u[1] != "") emit(u[1], sx[j]); uris = ""; suites = "" }
+    FNR == 1 { flush() }
+    /^[[:space:]]*$/ { flush(); next }
+    /^URIs:/ { sub(/^URIs:[[:space:]]*/, ""); uris = $0 }
+    /^Suites:/ { sub(/^Suites:[[:space:]]*/, ""); suites = $0 }
+    END { flush() }
+  ' "${files[@]}" | awk -v kind="$kind" '$2 == kind { print $1; exit }')
+  if [ -z "$uri" ]; then
+    if [ "$kind" = security ]; then uri=${MONITORING_DEBIAN_SECURITY_MIRROR:-}; else uri=${MONITORING_DEBIAN_MIRROR:-}; fi
+  fi
+  if [ -z "$uri" ]; then
+    echo "No Debian $kind archive in this machine's apt sources: set MONITORING_DEBIAN_$([ "$kind" = security ] && echo SECURITY_)MIRROR to one (a Debian mirror's URL)." >&2
+    return 1
+  fi
+  echo "$uri"
+}

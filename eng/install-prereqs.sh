@@ -1,41 +1,72 @@
 #!/usr/bin/env bash
-# Installs what building the local images and running the stack needs on a Debian 12 machine (CI, this project's
-# dev machines); a laptop with Docker Desktop needs none of it.
-#   Docker Engine (docker.io: dockerd, containerd, runc), the runtime of the README's commands; buildx from Debian 13,
-#     which Aspire's orchestrator uses to build its container-tunnel image (Debian 12 has none; it needs only libc6);
-#   Podman 4.3 (with runc, netavark and aardvark-dns for container networks with DNS aliases), still supported;
-#   debootstrap, for the Debian base images of eng/images/build.sh.
-# Idempotent: installs only what is missing. Needs root (or sudo). Adds Debian 13 (trixie) to apt's sources at a low
-# priority, so nothing else is taken from it unless asked for by name.
+# Installs what providing the images and running the stack needs on a Debian or Ubuntu machine where no container
+# registry answers (CI, this project's dev machines); a laptop with Docker Desktop or Podman needs none of it.
+#   Docker Engine (docker.io: dockerd, containerd, runc) and buildx, which Aspire's orchestrator builds images with
+#     (Debian 12 has no buildx: it comes from Debian 13 (trixie), through an apt source pinned low, so nothing else is
+#     taken from there; it needs only libc6);
+#   Podman (with runc, netavark and aardvark-dns for container networks with DNS aliases) where the system has it;
+#   debootstrap (and Debian's archive keyring), for the Debian bases of eng/images/build.sh.
+# It says what it will add before adding it, installs only what is missing, and needs root (or sudo).
+#   --check-system   only checks that this is a system it supports and prints what it would add; installs nothing
 set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=env.sh
+source "$repo/eng/env.sh"
 
-packages=(docker.io podman runc debootstrap netavark aardvark-dns uidmap slirp4netns fuse-overlayfs iptables)
-trixie_packages=(docker-buildx)
+# shellcheck disable=SC1091
+[ -r /etc/os-release ] && . /etc/os-release
+id="${ID:-unknown} ${ID_LIKE:-}"
+if ! command -v apt-get >/dev/null || [[ ! " $id " =~ \ (debian|ubuntu)\  ]]; then
+  echo "prereqs: this is ${PRETTY_NAME:-a system without /etc/os-release}, not Debian or Ubuntu: eng/install-prereqs.sh (and eng/test.sh," \
+    "eng/run-local.sh, which use it) install Debian's packages only. With Docker Desktop or Podman and a registry, run" \
+    "'dotnet test' and 'dotnet run --project AppHost' instead (docs/setup.md)." >&2
+  exit 1
+fi
 
-sudo_cmd=()
-[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+packages=(docker.io debootstrap debian-archive-keyring iptables)
+optional=(podman runc netavark aardvark-dns uidmap slirp4netns fuse-overlayfs)
+buildx=docker-buildx
+# Debian 12 (bookworm) has no docker-buildx; Debian 13 and Ubuntu do.
+trixie_for_buildx=
+[ "${ID:-}" = debian ] && [ "${VERSION_ID:-}" = 12 ] && trixie_for_buildx=1
+trixie_source=/etc/apt/sources.list.d/monitoring-trixie.sources
+
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-
-missing=() trixie_missing=()
+missing=() optional_missing=()
 for p in "${packages[@]}"; do installed "$p" || missing+=("$p"); done
-for p in "${trixie_packages[@]}"; do installed "$p" || trixie_missing+=("$p"); done
-if [ ${#missing[@]} -eq 0 ] && [ ${#trixie_missing[@]} -eq 0 ]; then
-  echo "prereqs: all installed"
+for p in "${optional[@]}"; do installed "$p" || optional_missing+=("$p"); done
+installed "$buildx" || missing+=("$buildx")
+if [ ${#missing[@]} -eq 0 ] && [ ${#optional_missing[@]} -eq 0 ]; then
+  [ "${1:-}" = --check-system ] || echo "prereqs: all installed"
   exit 0
 fi
 
-if [ ${#trixie_missing[@]} -gt 0 ] && [ ! -f /etc/apt/sources.list.d/monitoring-trixie.sources ]; then
-  # The same archive the machine's bookworm packages come from.
-  mirror=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)
-  [ -n "$mirror" ] || mirror=$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)
-  printf 'Types: deb\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-    "${mirror:-http://deb.debian.org/debian}" | "${sudo_cmd[@]}" tee /etc/apt/sources.list.d/monitoring-trixie.sources >/dev/null
+plan="packages ${missing[*]} ${optional_missing[*]} (the optional Podman ones only where the system has them)"
+if [ -n "$trixie_for_buildx" ] && [ ! -f "$trixie_source" ] && [[ " ${missing[*]} " == *" $buildx "* ]]; then
+  mirror=$(debian_mirror main)
+  plan="$plan; apt source $trixie_source (Debian 13 from $mirror at priority 100: only $buildx is taken from it)"
+fi
+[[ " ${missing[*]} " == *" docker.io "* ]] && plan="$plan; docker.io's daemon is started by eng/engine.sh when no Docker answers (and, where systemd runs, by its service)"
+echo "prereqs: will add $plan"
+[ "${1:-}" = --check-system ] && exit 0
+
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+if [ -n "${mirror:-}" ]; then
+  printf 'Types: deb\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$mirror" \
+    | "${sudo_cmd[@]}" tee "$trixie_source" >/dev/null
   printf 'Package: *\nPin: release n=trixie\nPin-Priority: 100\n' | "${sudo_cmd[@]}" tee /etc/apt/preferences.d/monitoring-trixie >/dev/null
 fi
 
-echo "prereqs: installing ${missing[*]} ${trixie_missing[*]}"
 "${sudo_cmd[@]}" apt-get update -q >/dev/null
 export DEBIAN_FRONTEND=noninteractive
-[ ${#missing[@]} -eq 0 ] || "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-[ ${#trixie_missing[@]} -eq 0 ] || "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends -t trixie "${trixie_missing[@]}" >/dev/null
-echo "prereqs: installed"
+available() { [ -n "$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { if ($2 != "(none)") print $2 }')" ]; }
+install=()
+for p in "${missing[@]}"; do [ "$p" = "$buildx" ] && [ -n "$trixie_for_buildx" ] || install+=("$p"); done
+for p in "${optional_missing[@]}"; do available "$p" && install+=("$p"); done
+[ ${#install[@]} -eq 0 ] || "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${install[@]}" >/dev/null
+if [ -n "$trixie_for_buildx" ] && [[ " ${missing[*]} " == *" $buildx "* ]]; then
+  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends -t trixie "$buildx" >/dev/null
+  install+=("$buildx (trixie)")
+fi
+echo "prereqs: installed ${install[*]}"

@@ -1,24 +1,47 @@
 #!/usr/bin/env bash
-# The test command of the README (and of CI): installs what is missing, starts Docker Engine if no Docker answers
-# (and stops it at the end), builds the local images, runs every test against real containers, and ends with
-# "N passed, N failed, N skipped".
-# A skipped test says why. With CI=true, a skip other than the ones eng/skips.sh allows fails the run, naming the
-# test: a machine where the containers cannot run must not look green.
+# The test command of the README (and of CI) on a Debian machine where no registry answers: installs what is missing,
+# starts Docker Engine if no Docker answers (and stops it at the end), provides the official images (eng/images/build.sh),
+# builds, and runs every test against real containers. On a laptop with Docker Desktop or Podman, `dotnet test` does the
+# same with the images it pulls.
+# The console reads like a test run: a line per phase, a line as each test class ends, each failure with its graph's
+# log, the skipped tests with reasons, and last "N passed, N failed, N skipped" (the test executable's reporter,
+# tests/Monitoring.Tests/Reporting, decides all of it, the CI skip policy included). Everything else goes to
+# artifacts/test-run.log; the graphs' logs are in artifacts/logs/, the results in artifacts/test-results/tests.trx.
 set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 now() { date +%s.%N; }
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+mkdir -p "$repo/artifacts"
+details="$repo/artifacts/test-run.log"
+: >"$details"
+# A phase's output goes to the details file; on failure its last lines are shown too.
+phase() {
+  local name=$1 started status; shift
+  started=$(now)
+  "$@" >>"$details" 2>&1
+  status=$?
+  if [ "$status" -eq 0 ]; then
+    echo "$name: done in $(seconds "$started" "$(now)") s"
+  else
+    echo "$name: failed (exit $status); its last lines (all of it: $details):"
+    tail -n 30 "$details" | sed 's/^/  /'
+  fi
+  return "$status"
+}
+closing() { echo "0 passed, 1 failed, 0 skipped ($1)"; exit 1; }
 started=$(now)
 
-"$repo/eng/install-prereqs.sh" || exit 1
+"$repo/eng/install-prereqs.sh" --check-system || closing "this machine cannot run eng/test.sh, see above"
+phase "prerequisites" "$repo/eng/install-prereqs.sh" || closing "prerequisites could not be installed"
 # shellcheck source=env.sh
 source "$repo/eng/env.sh"
 # shellcheck source=engine.sh
 source "$repo/eng/engine.sh"
-engine_start || exit 1
-trap engine_stop EXIT
-"$repo/eng/images/build.sh" || exit 1
+stop_engine() { engine_stop >>"$details" 2>&1; }
+trap stop_engine EXIT
+phase "container engine" engine_start || closing "Docker did not start"
+phase "images" "$repo/eng/images/build.sh" || closing "the images could not be provided"
 answer_tunnel_base_pull
 set_up=$(now)
 
@@ -32,13 +55,13 @@ export DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-2000}"
 # The build compiles its five projects in one compiler server, whatever the machine's default (sandboxes and CI images
 # often set UseSharedCompilation=false): a compiler process per project warms the compiler up five times (a fresh
 # clone's build here: 40 s and 56 core-seconds, against 23 s and 35 with the server). The server is stopped after it.
-stop_compiler() { dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1; }
-trap 'stop_compiler; engine_stop' EXIT
-dotnet build "$repo/Monitoring.sln" --nologo -v quiet -clp:ErrorsOnly -p:UseSharedCompilation=true
-build_status=$?
-stop_compiler
-trap engine_stop EXIT
-[ "$build_status" -eq 0 ] || { echo "0 passed, 1 failed, 0 skipped (the build failed, see above)"; exit 1; }
+build() {
+  dotnet build "$repo/Monitoring.sln" --nologo -v quiet -clp:ErrorsOnly -p:UseSharedCompilation=true
+  local status=$?
+  dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1
+  return "$status"
+}
+phase "build" build || closing "the build failed"
 built=$(now)
 
 # The volumes there are before the tests: the tests must leave none behind, and never create one of the names a
@@ -49,20 +72,21 @@ docker_before=$(volumes docker)
 podman_before=$(command -v podman >/dev/null && volumes podman)
 
 results="$repo/artifacts/test-results"
-rm -rf "$results"
-log="$(mktemp)"
-# The xUnit v3 test project is its own runner: run directly, it does what `dotnet test` does without the VSTest host
-# and its two extra processes (about 11 core-seconds and 4 s of start-up on this machine). It prints failures and
-# skips (with their reasons) as they happen, and writes the same TRX report.
+rm -rf "$results" "$repo/artifacts/logs"
 mkdir -p "$results"
+counts="$results/counts.txt"
 # The orchestrator's (DCP's) own logs, at info level: Aspire 13.6 shows DCP's errors only at Debug, so a graph whose
-# orchestrator fails says why nowhere else. Its error lines are printed below when a test failed.
-dcp_logs="$repo/artifacts/dcp-logs"
-rm -rf "$dcp_logs"
-export DcpPublisher__DiagnosticsLogFolder="$dcp_logs" DcpPublisher__DiagnosticsLogLevel=info
+# orchestrator fails says why nowhere else.
+export DcpPublisher__DiagnosticsLogFolder="$repo/artifacts/dcp-logs" DcpPublisher__DiagnosticsLogLevel=info
+rm -rf "$repo/artifacts/dcp-logs"
 # Every process the tests start inherits this mark, so the ones still running after them can be found.
 run_mark="MONITORING_TEST_RUN=$$-$(date +%s%N)"
-(cd "$repo/tests/Monitoring.Tests/bin/Debug/net10.0" && env "$run_mark" ./Monitoring.Tests -noColor -noLogo -trx "$results/tests.trx") 2>&1 | tee "$log"
+# The xUnit v3 test project is its own runner: run directly, it does what `dotnet test` does without the VSTest host
+# and its two extra processes (about 11 core-seconds and 4 s of start-up on this machine), and its reporter prints the
+# run as it goes; the closing counts are written to a file and printed last, below.
+(cd "$repo/tests/Monitoring.Tests/bin/Debug/net10.0" \
+  && env "$run_mark" MONITORING_TEST_COUNTS="$counts" ./Monitoring.Tests -reporter readable -noColor -trx "$results/tests.trx") 2>&1 \
+  | tee -a "$details"
 status=${PIPESTATUS[0]}
 tested=$(now)
 # The tests stop their graphs, but each graph's orchestrator (dcp, in a session of its own) exits a few seconds after
@@ -79,66 +103,30 @@ if [ -n "$left" ]; then
   kill $left 2>/dev/null
 fi
 
-# Every skipped test, with its reason, so nothing is skipped silently; in CI, only the allowed ones.
-skip_report=$("$repo/eng/skips.sh" "$log")
-skips_ok=$?
-grep -v '^unexpected: ' <<<"$skip_report"
-unexpected=$(sed -n 's/^unexpected: //p' <<<"$skip_report")
-# A graph started again because its orchestrator did not answer (TestStack.OrchestratorRetryWarning): not a
-# failure, but never silent.
-retried=$(grep -F 'warning: the orchestrator did not answer' "$log")
-rm -f "$log"
-
-# The counts come from the TRX report (its format is stable across SDKs, unlike the console summary).
-trx="$results/tests.trx"
-counters=$(grep -o '<Counters [^>]*>' "$trx" 2>/dev/null | head -n1)
-if [ -z "$counters" ]; then
-  echo "0 passed, 1 failed, 0 skipped (no test report: the build or the test run failed, see above)"
-  exit 1
-fi
-count() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$counters"; }
-passed=$(count passed)
-failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
-skipped=$(( $(count total) - $(count executed) ))
-[ "$skips_ok" -eq 0 ] || failed=$(( failed + ${unexpected:-1} ))
+extra_failures=0
 left=$(comm -13 <(echo "$docker_before") <(volumes docker))
 if [ -n "$left" ]; then
   echo "The tests left Docker volumes behind (a test that does not name its volumes with TestVolumes, or does not remove them):"
   sed 's/^/  /' <<<"$left"
-  failed=$(( failed + 1 ))
+  extra_failures=1
 fi
 if command -v podman >/dev/null; then
   left=$(comm -13 <(echo "$podman_before") <(volumes podman))
   [ -z "$left" ] || { echo "warning: the tests left Podman volumes behind:"; sed 's/^/  /' <<<"$left"; }
 fi
+# A graph started again because its orchestrator did not answer (TestStack.OrchestratorRetryWarning): not a failure,
+# but never silent.
+grep -F 'warning: the orchestrator did not answer' "$details" | head -n 5
 
-# Where the time went: setting up (prerequisites, Docker, images), building, testing; within the tests, when the last
-# unit (model, config, API) test and the last end-to-end test ended (they run side by side).
-spans=$(grep -o '<UnitTestResult [^>]*>' "$trx" | sed -E 's/.*testName="([^"]*)".*startTime="([^"]*)" endTime="([^"]*)".*/\2 \3 \1/' \
-  | awk '{ split($1, a, /[T:+]/); split($2, b, /[T:+]/); s = a[2]*3600 + a[3]*60 + a[4]; e = b[2]*3600 + b[3]*60 + b[4];
-           if (n++ == 0 || s < first) first = s; if ($3 ~ /\.EndToEnd\./) { if (e > e2e) e2e = e } else if (e > unit) unit = e }
-         END { printf "%.1f %.1f", unit - first, e2e - first }')
-echo "phases: setup $(seconds "$started" "$set_up") s, restore and build $(seconds "$set_up" "$built") s, tests $(seconds "$built" "$tested") s" \
-  "(unit tests done after ${spans% *} s, end-to-end after ${spans#* } s)"
-# Every failed test again, by name with the first line of its message, next to the closing line: the failures are
-# printed as they happen, thousands of log lines further up, where a CI log's tail does not reach. (A record runs from
-# one result to the next, the last one to the end of the file: only its opening tag tells its outcome.)
-failures=$(awk 'BEGIN { RS = "<UnitTestResult " }
-  NR > 1 { tag = substr($0, 1, index($0, ">")) }
-  NR > 1 && tag ~ /outcome="(Failed|Error|Timeout|Aborted)"/ {
-    name = tag; sub(/.*testName="/, "", name); sub(/".*/, "", name)
-    message = ""; if (match($0, /<Message>[^\n<]*/)) message = substr($0, RSTART + 9, RLENGTH - 9)
-    print "  " name; if (message != "") print "    " message
-  }' "$trx" | sed 's/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g' | cut -c1-300)
-[ -z "$failures" ] || printf 'Failed tests:\n%s\n' "$failures"
-[ -z "$retried" ] || printf '%s\n' "$retried"
-# The orchestrator's last errors, in time order, without the ones every graph's stop logs.
-if { [ -n "$failures" ] || [ -n "$retried" ]; } && [ -d "$dcp_logs" ]; then
-  dcp_errors=$(grep -h '"level":"error"' "$dcp_logs"/*.log 2>/dev/null \
-    | grep -v -e 'Failed to subscribe to notifications' -e 'Could not stop root process' -e 'Failed to ensure PhysicalContainerNetworkConnections' -e 'could not get process tree' \
-    | sort | tail -n 20 | cut -c1-400)
-  [ -z "$dcp_errors" ] || printf 'The orchestrator'"'"'s last errors (%s):\n%s\n' "$dcp_logs" "$dcp_errors"
+echo "phases: setup $(seconds "$started" "$set_up") s, build $(seconds "$set_up" "$built") s, tests $(seconds "$built" "$tested") s;" \
+  "details: artifacts/test-run.log, artifacts/logs/, artifacts/test-results/tests.trx"
+stop_engine
+trap - EXIT
+line=$(cat "$counts" 2>/dev/null)
+[ -n "$line" ] || closing "the test run ended without its report, exit $status: see artifacts/test-run.log"
+if [ "$extra_failures" -gt 0 ]; then
+  line=$(awk -v n="$extra_failures" '{ $3 = $3 + n; print }' <<<"$line")
 fi
-echo "${passed} passed, ${failed} failed, ${skipped} skipped"
-[ "$failed" -eq 0 ] || exit 1
-exit "$status"
+echo "$line"
+failed=$(awk '{ print $3 }' <<<"$line")
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

@@ -46,20 +46,11 @@ replaced() {
 # pins.txt, without comments: component registry image tag package suite. MONITORING_PINS names another file (tests).
 mapfile -t PINS < <(grep -vE '^\s*(#|$)' "${MONITORING_PINS:-$here/pins.txt}")
 
-mirror() {
-  # The Debian archive this machine's apt uses (deb822 or one-line format): $1 selects the security archive or not.
-  local filter=(grep -v security) uri
-  [ "$1" = security ] && filter=(grep security)
-  uri=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | "${filter[@]}" | head -n1 || true)
-  [ -n "$uri" ] || uri=$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | "${filter[@]}" | head -n1 || true)
-  [ -n "$uri" ] || { [ "$1" = security ] && uri=http://deb.debian.org/debian-security || uri=http://deb.debian.org/debian; }
-  echo "$uri"
-}
-
 base_sources() {
   # A stable suite gets its updates and security archives; testing (forky) has neither here.
   local suite=$1 main security
-  main=$(mirror main); security=$(mirror security)
+  main=$(debian_mirror main) || exit 1
+  security=$(debian_mirror security) || exit 1
   echo "deb $main $suite main"
   if [ "$suite" != forky ]; then
     echo "deb $main $suite-updates main"
@@ -76,7 +67,7 @@ build_base() {
   # Debian 12's debootstrap has no script for forky (testing): sid's serves.
   [ -f "/usr/share/debootstrap/scripts/$suite" ] || script=(/usr/share/debootstrap/scripts/sid)
   log "debootstrap $suite into $dir (about 30 s)"
-  debootstrap --variant=minbase "$suite" "$dir" "$(mirror main)" "${script[@]}" >/dev/null
+  debootstrap --variant=minbase "$suite" "$dir" "$(debian_mirror main)" "${script[@]}" >/dev/null
   printf '%s\n' "$sources" >"$dir/etc/apt/sources.list"
   tar -C "$dir" -c . | docker import - "localhost/monitoring/debian-rootfs:$suite" >/dev/null
   rm -rf "$dir"
@@ -111,6 +102,7 @@ build_component() {
     || fail "building $image failed: if apt could not find $package=$version, Debian $suite has moved on since the base was built; remove the base ('docker rmi localhost/monitoring/debian:$suite') and run this again to see what it has now."
   # The name earlier versions of this script built it under, which nothing runs any more.
   docker image rm "localhost/monitoring/$component:$upstream" >/dev/null 2>&1 || true
+  ! command -v podman >/dev/null || podman image rm "localhost/monitoring/$component:$upstream" >/dev/null 2>&1 || true
 }
 
 build_tunnel_base() {
@@ -153,12 +145,13 @@ build_aspnet_runtime() {
   rm -rf "$ctx"
   # The names earlier versions of this script built the runtime and Probes under, which nothing runs any more.
   docker image rm "localhost/monitoring/dotnet-runtime:$runtime_version" localhost/monitoring/probes:dev >/dev/null 2>&1 || true
+  ! command -v podman >/dev/null || podman image rm localhost/monitoring/probes:dev >/dev/null 2>&1 || true
 }
 
 copy_to_podman() {
   # Podman keeps its own store: the same images, copied when their ids differ, unless Podman holds a real one.
   command -v podman >/dev/null || return 0
-  local image id old
+  local image id old loaded
   for image in "$@"; do
     if podman image exists "$image" && [ -z "$(podman image inspect --format '{{index .Labels "monitoring.recipe"}}' "$image" 2>/dev/null)" ]; then
       log "$image is the official image in Podman (pulled); kept"
@@ -168,14 +161,19 @@ copy_to_podman() {
     [ "$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null)" = "${id#sha256:}" ] && continue
     log "copying $image to Podman"
     old=$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
-    docker save "$image" | podman load -q >/dev/null
+    # docker save names a Docker Hub image without its registry (prom/prometheus:v3.5.3), which Podman loads as
+    # localhost/prom/prometheus:v3.5.3: it is named by its full reference, and the other name dropped.
+    loaded=$(docker save "$image" | podman load -q | sed -n 's/^Loaded image[^:]*: *//p' | head -n1)
+    if [ -n "$loaded" ] && [ "$loaded" != "$image" ]; then
+      podman tag "$loaded" "$image" && podman untag "$loaded" "$loaded" >/dev/null
+    fi
     replaced "$old" podman "$image"
   done
 }
 
 docker info >/dev/null 2>&1 || fail "Docker does not answer: start it first (eng/test.sh and eng/run-local.sh start it; see docs/setup.md)."
 suites=$(printf '%s\n' "${PINS[@]}" | awk '$6 != "-" {print $6}' | sort -u)
-for suite in trixie $suites; do build_base "$suite"; done
+for suite in $(printf '%s\n' trixie $suites | sort -u); do build_base "$suite"; done
 images=()
 for pin in "${PINS[@]}"; do
   read -r component registry image tag package suite <<<"$pin"

@@ -79,13 +79,15 @@ internal static class ContainerHost
         }
 
         var answers = await Task.WhenAll(images.Select(i => s_images.GetOrAdd((runtime, i), key => new Lazy<Task<string?>>(() => Task.Run(() => Obtain(key.Runtime, key.Image)))).Value));
-        var missing = answers.Where(a => a is not null).ToList();
+        // The images grouped by the runtime's answer: where no registry answers, it is the same for all.
+        var missing = images.Zip(answers).Where(a => a.Second is not null).GroupBy(a => a.Second!, a => a.First).ToList();
         return missing.Count == 0
             ? null
-            : $"Images neither on {runtime} nor pullable: {string.Join("; ", missing)}. Where no registry answers, eng/images/build.sh provides those Debian packages.";
+            : $"Images neither on {runtime} nor pullable: {string.Join("; ", missing.Select(g => $"{string.Join(", ", g)} ({runtime}: {g.Key})"))}." +
+              " Where no registry answers, eng/images/build.sh provides those Debian packages.";
     }
 
-    /// <summary>Pulls an image the runtime does not hold; <see langword="null"/> once it holds it, else the image and the runtime's answer.</summary>
+    /// <summary>Pulls an image the runtime does not hold; <see langword="null"/> once it holds it, else the runtime's answer.</summary>
     private static string? Obtain(string runtime, string image)
     {
         if (Run(runtime, ["image", "inspect", "--format", "{{.Id}}", image]).ExitCode == 0)
@@ -93,9 +95,9 @@ internal static class ContainerHost
             return null;
         }
 
-        Console.WriteLine($"pulling {image} ({runtime}; once: later runs find it here)");
+        Console.WriteLine($"pulling {image} with {runtime}: it is not on this machine yet");
         var (exitCode, output) = Run(runtime, ["pull", "--quiet", image], s_pullTimeout);
-        return exitCode == 0 ? null : $"{image} ({output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()})";
+        return exitCode == 0 ? null : output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? $"exit {exitCode}";
     }
 
     /// <summary>Runs a tool inside an image with no network and the given folders mounted read-only.</summary>

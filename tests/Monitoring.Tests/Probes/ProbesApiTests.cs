@@ -11,8 +11,7 @@ namespace Monitoring.Tests.Probes;
 /// <summary>The Probes service's HTTP API: scenarios, the webhook receiver and the metrics.</summary>
 public sealed class ProbesApiTests : IDisposable
 {
-    private readonly WebApplicationFactory<ProbeMetrics> _factory = new WebApplicationFactory<ProbeMetrics>()
-        .WithWebHostBuilder(web => web.UseSetting("Probes:NotificationCapacity", "3").UseSetting("Probes:TrafficIntervalMilliseconds", "20"));
+    private readonly WebApplicationFactory<ProbeMetrics> _factory = ProbesFactory.Create(("Probes:NotificationCapacity", "3"), ("Probes:TrafficIntervalMilliseconds", "20"));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

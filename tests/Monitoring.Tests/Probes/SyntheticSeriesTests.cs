@@ -14,8 +14,7 @@ namespace Monitoring.Tests.Probes;
 /// </summary>
 public sealed partial class SyntheticSeriesTests : IDisposable
 {
-    private readonly WebApplicationFactory<ProbeMetrics> _factory = new WebApplicationFactory<ProbeMetrics>()
-        .WithWebHostBuilder(web => web.UseSetting("Probes:Synthetic:Airflow", "true").UseSetting("Probes:Synthetic:Kafka", "true"));
+    private readonly WebApplicationFactory<ProbeMetrics> _factory = ProbesFactory.Create(("Probes:Synthetic:Airflow", "true"), ("Probes:Synthetic:Kafka", "true"));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -140,7 +139,7 @@ public sealed partial class SyntheticSeriesTests : IDisposable
     [Fact]
     public async Task Without_synthetic_series_their_endpoints_and_scenarios_are_absent()
     {
-        using var plain = new WebApplicationFactory<ProbeMetrics>();
+        using var plain = ProbesFactory.Create();
         var client = plain.CreateClient();
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/synthetic/kafka/metrics", Ct)).StatusCode);
