@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# The reference for the AppHost's start-up (docs/performance.md): the same local images, arguments and mounts as the
-# AppHost's default graph with ImageSource=Local, started by plain `docker run` on a network of their own, polling the
+# The reference for the AppHost's start-up (docs/performance.md): the same images (the official references), arguments
+# and mounts as the AppHost's default graph, started by plain `docker run` on a network of their own, polling the
 # same readiness endpoints. Probes runs as its container (the AppHost runs it as a project: here nothing on the host is
 # reachable from the containers without binding beyond loopback). Prints "ready <seconds>" when every component
 # answers, then removes everything it started.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-pin() { awk -v c="$1" '$1 == c { t = $4; sub(/^v/, "", t); print "localhost/monitoring/" c ":" t }' "$repo/eng/images/pins.txt"; }
+pin() { awk -v c="$1" '$1 == c { print $2 "/" $3 ":" $4 }' "$repo/eng/images/pins.txt"; }
+# Probes' build output (the bench builds Release), run on the official ASP.NET Core runtime image as the AppHost's
+# Probes-as-a-container graph runs it (AppHost/Probes).
+probes_output=$(ls -d "$repo"/Probes/bin/Release/net*/ "$repo"/Probes/bin/Debug/net*/ 2>/dev/null | head -n1)
+[ -n "$probes_output" ] || { echo "no build output of Probes: build it first" >&2; exit 1; }
+aspnet="mcr.microsoft.com/dotnet/aspnet:$(basename "$probes_output" | sed 's/^net//')"
 id=$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 net="bench-plain-$id"
 gen=$(mktemp -d); chmod 755 "$gen"
@@ -34,7 +39,7 @@ password=$(head -c12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 start=$(date +%s.%N)
 docker network create "$net" >/dev/null
 run() { local name=$1; shift; names+=("$net-$name"); docker run -d --name "$net-$name" --network "$net" --network-alias "$name" "$@" >/dev/null; }
-run probes -p 127.0.0.1::8080 localhost/monitoring/probes:dev
+run probes -p 127.0.0.1::8080 -v "$probes_output:/app:ro" -w /app -u 1654 "$aspnet" dotnet /app/Probes.dll
 run postgres -p 127.0.0.1::5432 -e POSTGRES_PASSWORD="$password" -e POSTGRES_DB=airflow -v "$net-postgres:/var/lib/postgresql" "$(pin postgres)"
 run postgres-exporter -p 127.0.0.1::9187 -e DATA_SOURCE_URI="postgres:5432/postgres?sslmode=disable" -e DATA_SOURCE_USER=postgres \
   -e DATA_SOURCE_PASS="$password" "$(pin postgres-exporter)"

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Monitoring.Bench;
 
 /// <summary>
-/// The AppHost's graph started for a measurement, as the tests start it (local images, Docker, Probes as the project
+/// The AppHost's graph started for a measurement, as the tests start it (the official images, Docker, Probes as the project
 /// through the container tunnel), on volumes of its own that are removed afterwards.
 /// </summary>
 internal sealed class Graph : IAsyncDisposable
@@ -33,7 +33,7 @@ internal sealed class Graph : IAsyncDisposable
     {
         var clock = Stopwatch.StartNew();
         // The AppHost's own log stays quiet: its health checks fail, as they should, until each resource is up.
-        string[] args = ["Monitoring:ImageSource=Local", "ASPIRE_CONTAINER_RUNTIME=docker", "Logging:LogLevel:Default=Critical", .. settings];
+        string[] args = ["Logging:LogLevel:Default=Critical", .. settings];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [.. args.Select(a => $"--{a}")], (options, _) => options.DisableDashboard = true, cancellationToken);
         var volumes = new List<string>();
