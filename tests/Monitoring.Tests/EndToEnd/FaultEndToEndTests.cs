@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Monitoring.AppHost;
 using Monitoring.Tests.Infrastructure;
 using Npgsql;
 
@@ -200,8 +201,9 @@ public class FaultEndToEndTests
     private const int PlainExporterPort = 9999;
 
     /// <summary>
-    /// An exporter whose answer has no Content-Type header, as some hand-written ones do: a few lines of Perl (in every
-    /// Debian base) run in the local Prometheus image. It exits on SIGTERM: as a container's first process it would
+    /// An exporter whose answer has no Content-Type header, as some hand-written ones do: a few lines of Perl run in the
+    /// Postgres image (the official one is Debian's, whose postgresql-common brings Perl; so is its stand-in; the
+    /// Prometheus images have none). It exits on SIGTERM: as a container's first process it would
     /// otherwise ignore the signal (the kernel gives PID 1 no default action), and each stop would wait out the
     /// runtime's 10 s grace before killing it.
     /// </summary>
@@ -218,8 +220,8 @@ public class FaultEndToEndTests
               close $c;
             }
             """;
-        var image = ContainerHost.PrometheusImage.Split(':');
-        builder.AddContainer(PlainExporter, image[0], image[1]).WithEntrypoint("perl").WithArgs("-e", server);
+        var image = PinnedImages.Of("postgres");
+        builder.AddContainer(PlainExporter, image.Image, image.Tag).WithImageRegistry(image.Registry).WithEntrypoint("perl").WithArgs("-e", server);
     }
 
     private static async Task<string> CreateSilenceAsync(HttpClient alertmanager)

@@ -23,8 +23,15 @@ public class HostAlertsEndToEndTests(StackFixture stack)
         await stack.StartEndedAsync().WaitAsync(Ct);
         using var volumes = new TestVolumes();
         using var host = new ReadableTempDirectory();
-        var mountpoint = Path.Combine(host.Path, "fill");
-        Directory.CreateDirectory(mountpoint);
+        // On Linux the AppHost mounts the host's root at /host (read-only), so the tmpfs goes on a folder that exists
+        // there; elsewhere (Docker Desktop) node-exporter reads no host filesystem, and the test points it at a /host
+        // of the container's own, where any path will do.
+        var mountpoint = OperatingSystem.IsLinux() ? Path.Combine(host.Path, "fill") : "/monitoring-test/fill";
+        if (OperatingSystem.IsLinux())
+        {
+            Directory.CreateDirectory(mountpoint);
+        }
+
         using var proc = new ReadableTempDirectory();
         // Counters that never change: no idle time accrues, so the CPU is 100% busy.
         proc.Write("stat", "cpu  1000 0 500 20000 0 0 0 0 0 0\ncpu0 1000 0 500 20000 0 0 0 0 0 0\nbtime 1700000000\nprocs_running 1\nprocs_blocked 0\n");
@@ -40,6 +47,7 @@ public class HostAlertsEndToEndTests(StackFixture stack)
             var nodeExporter = builder.CreateResourceBuilder(builder.Resources.OfType<NodeExporterResource>().Single());
             nodeExporter.WithBindMount(proc.Path, "/fakeproc", isReadOnly: true)
                 .WithArgs("--path.procfs=/fakeproc")
+                .WithArgs(OperatingSystem.IsLinux() ? [] : ["--path.rootfs=/host"])
                 .WithContainerRuntimeArgs("--mount", $"type=tmpfs,destination=/host{mountpoint},tmpfs-size={FilesystemBytes}");
             builder.CreateResourceBuilder(builder.Resources.OfType<PrometheusResource>().Single())
                 .WithArgs("--alertmanager.notification-queue-capacity=2");
