@@ -71,6 +71,21 @@ public class TestModelEqualityTests
             $"Undocumented differences: {string.Join("; ", found.Except(documented))}. Documented but gone: {string.Join("; ", documented.Except(found))}.");
     }
 
+    [Fact]
+    public void Docs_setup_md_lists_every_setting_the_tests_graphs_change()
+    {
+        var setup = File.ReadAllText(Repo.Path("docs", "setup.md"));
+
+        foreach (var (setting, _) in TestStack.Settings)
+        {
+            var (key, value) = (setting.Split('=')[0].Replace("Monitoring:", "", StringComparison.Ordinal), setting.Split('=')[1]);
+            var listed = key.StartsWith("Components:", StringComparison.Ordinal)
+                ? setup.Contains("`Components:", StringComparison.Ordinal) && setup.Contains($"`{key["Components:".Length..]}`", StringComparison.Ordinal)
+                : setup.Contains($"{key}={value}", StringComparison.Ordinal);
+            Assert.True(listed, $"docs/setup.md does not list the tests' {setting}");
+        }
+    }
+
     /// <summary>The environment a launch profile of the AppHost sets, as settings.</summary>
     private static IEnumerable<string> LaunchProfile(string name)
     {
