@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks of docs/performance.md: installs what is missing, starts Docker Engine if no Docker answers (and stops
-# it at the end), builds the local images and the bench tool (Release), and runs it: each figure against its reference,
+# it at the end), provides the images (eng/images/build.sh) and builds the bench tool (Release), and runs it: each figure against its reference,
 # in one run on this machine, written into docs/performance.md. Takes about half an hour; run it on a quiet machine.
 # Usage: eng/bench.sh [all|alert-latency|startup|exporter|footprint|suite]   (default: all)
 set -euo pipefail

@@ -18,26 +18,42 @@ answer_tunnel_base_pull() {
   export MONITORING_DOCKER="$docker" PATH="$shims:$PATH"
 }
 
-# The Debian archive this machine's apt already uses ($1: main or security), read from its sources (deb822 or one-line
-# format): the first whose suites are Debian's. Nothing is hard-coded: a machine with no Debian source (Ubuntu) names
-# one in MONITORING_DEBIAN_MIRROR (and, for security updates, MONITORING_DEBIAN_SECURITY_MIRROR), or is told to.
+# The Debian archive this machine's apt already uses ($1: main or security). First from apt's own view of its package
+# lists (`apt-cache policy`: the archives whose Release file says o=Debian, l=Debian or l=Debian-Security, over http
+# or https), so a third party's repository for Debian (Docker's, Microsoft's) or a disabled source never counts; where
+# apt has no lists yet, from its sources (deb822 or one-line), the enabled entries whose URI ends in /debian or
+# /debian-security with a Debian suite and the main component. Nothing is hard-coded: a machine with no Debian source
+# (Ubuntu) names one in MONITORING_DEBIAN_MIRROR (and, for security updates, MONITORING_DEBIAN_SECURITY_MIRROR).
 debian_mirror() {
-  local kind=$1 uri
-  local files=() f
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do [ -f "$f" ] && files+=("$f"); done
-  [ ${#files[@]} -gt 0 ] || files=(/dev/null)
-  uri=$(awk '
-    function debian(suite) { sub(/-(updates|security|backports|proposed-updates)$/, "", suite)
-      return suite ~ /^(buster|bullseye|bookworm|trixie|forky|duke|sid|oldstable|stable|testing|unstable)$/ }
-    function emit(uri, suite) { if (debian(suite)) print uri, (suite ~ /-security$/ ? "security" : "main") }
-    /^deb / { n = split($0, f, " "); i = 2; if (f[2] ~ /^\[/) { while (i <= n && f[i] !~ /\]$/) i++; i++ } emit(f[i], f[i + 1]); next }
-    function flush(  j, n, u, sx) { n = split(suites, sx, " "); split(uris, u, " "); for (j = 1; j <= n; j++) if (u[1] != "") emit(u[1], sx[j]); uris = ""; suites = "" }
-    FNR == 1 { flush() }
-    /^[[:space:]]*$/ { flush(); next }
-    /^URIs:/ { sub(/^URIs:[[:space:]]*/, ""); uris = $0 }
-    /^Suites:/ { sub(/^Suites:[[:space:]]*/, ""); suites = $0 }
-    END { flush() }
-  ' "${files[@]}" | awk -v kind="$kind" '$2 == kind { print $1; exit }')
+  local kind=$1 label=Debian uri files=() f
+  [ "$kind" = security ] && label=Debian-Security
+  # apt-cache policy reads every package list (2 s here): its answer is kept for the rest of the script.
+  [ -n "${_apt_policy:-}" ] || _apt_policy=$(apt-cache policy 2>/dev/null; echo .)
+  uri=$(awk -v label="$label" '
+    $2 ~ /^https?:\/\// { url = $2; next }
+    url != "" && /^ *release / { if ($0 ~ /o=Debian,/ && $0 ~ ("l=" label "(,|$)")) { print url; exit } url = "" }' <<<"$_apt_policy")
+  if [ -z "$uri" ]; then
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do [ -f "$f" ] && files+=("$f"); done
+    [ ${#files[@]} -gt 0 ] || files=(/dev/null)
+    uri=$(awk '
+      function debian(suite) { sub(/-(updates|security|backports|proposed-updates)$/, "", suite)
+        return suite ~ /^(buster|bullseye|bookworm|trixie|forky|duke|sid|oldstable|stable|testing|unstable)$/ }
+      function emit(uri, suite, components) {
+        if (uri ~ /^https?:\/\/.*\/debian(-security)?\/?$/ && debian(suite) && (" " components " ") ~ / main /)
+          print uri, (suite ~ /-security$/ ? "security" : "main") }
+      function flush(  j, n, u, sx) { if (enabled != "no") { n = split(suites, sx, " "); split(uris, u, " "); for (j = 1; j <= n; j++) emit(u[1], sx[j], components) }
+        uris = ""; suites = ""; components = ""; enabled = "" }
+      FNR == 1 { flush() }
+      /^deb / { n = split($0, f, " "); i = 2; if (f[2] ~ /^\[/) { while (i <= n && f[i] !~ /\]$/) i++; i++ }
+        c = ""; for (k = i + 2; k <= n; k++) c = c " " f[k]; emit(f[i], f[i + 1], c); next }
+      /^[[:space:]]*$/ { flush(); next }
+      /^URIs:/ { sub(/^URIs:[[:space:]]*/, ""); uris = $0 }
+      /^Suites:/ { sub(/^Suites:[[:space:]]*/, ""); suites = $0 }
+      /^Components:/ { sub(/^Components:[[:space:]]*/, ""); components = $0 }
+      /^Enabled:/ { enabled = tolower($2) }
+      END { flush() }
+    ' "${files[@]}" | awk -v kind="$kind" '$2 == kind { print $1; exit }')
+  fi
   if [ -z "$uri" ]; then
     if [ "$kind" = security ]; then uri=${MONITORING_DEBIAN_SECURITY_MIRROR:-}; else uri=${MONITORING_DEBIAN_MIRROR:-}; fi
   fi
@@ -45,5 +61,5 @@ debian_mirror() {
     echo "No Debian $kind archive in this machine's apt sources: set MONITORING_DEBIAN_$([ "$kind" = security ] && echo SECURITY_)MIRROR to one (a Debian mirror's URL)." >&2
     return 1
   fi
-  echo "$uri"
+  echo "${uri%/}"
 }

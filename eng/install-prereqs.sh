@@ -32,10 +32,25 @@ trixie_for_buildx=
 trixie_source=/etc/apt/sources.list.d/monitoring-trixie.sources
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+# What is there is asked of the tools, not of package names: Docker's own packages (docker-ce, docker-buildx-plugin)
+# serve as well as Debian's, and installing Debian's beside them would conflict.
+present() {
+  case $1 in
+    docker.io) command -v dockerd >/dev/null && command -v docker >/dev/null ;;
+    docker-buildx) docker buildx version >/dev/null 2>&1 ;;
+    debootstrap) command -v debootstrap >/dev/null ;;
+    iptables) command -v iptables >/dev/null ;;
+    podman) command -v podman >/dev/null ;;
+    *) installed "$1" ;;
+  esac
+}
 missing=() optional_missing=()
-for p in "${packages[@]}"; do installed "$p" || missing+=("$p"); done
-for p in "${optional[@]}"; do installed "$p" || optional_missing+=("$p"); done
-installed "$buildx" || missing+=("$buildx")
+for p in "${packages[@]}"; do present "$p" || missing+=("$p"); done
+# Podman's helpers only with Debian's Podman (another Podman brings its own).
+if ! command -v podman >/dev/null || installed podman; then
+  for p in "${optional[@]}"; do present "$p" || optional_missing+=("$p"); done
+fi
+present "$buildx" || missing+=("$buildx")
 if [ ${#missing[@]} -eq 0 ] && [ ${#optional_missing[@]} -eq 0 ]; then
   [ "${1:-}" = --check-system ] || echo "prereqs: all installed"
   exit 0

@@ -33,21 +33,10 @@ internal static class ContainerRuntimeSelection
     public static string Resolve(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var configured = Configured(key => configuration[key]);
+        var configured = new[] { "DcpPublisher:ContainerRuntime", "ASPIRE_CONTAINER_RUNTIME", "DOTNET_ASPIRE_CONTAINER_RUNTIME" }
+            .Select(key => configuration[key]).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
         return configured is null ? s_detected.Value : s_normalized.GetOrAdd(configured, c => c.ToLowerInvariant());
     }
-
-    /// <summary>The runtime's command as the process environment chooses it (for code that has no configuration).</summary>
-    /// <returns><c>docker</c>, <c>podman</c>, or whatever command is configured.</returns>
-    public static string FromEnvironment()
-    {
-        var configured = Configured(key => Environment.GetEnvironmentVariable(key.Replace(":", "__", StringComparison.Ordinal)));
-        return configured is null ? s_detected.Value : configured.ToLowerInvariant();
-    }
-
-    private static string? Configured(Func<string, string?> read) =>
-        new[] { "DcpPublisher:ContainerRuntime", "ASPIRE_CONTAINER_RUNTIME", "DOTNET_ASPIRE_CONTAINER_RUNTIME" }
-            .Select(read).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 
     private static string Detect()
     {

@@ -8,25 +8,35 @@ namespace Monitoring.AppHost;
 /// runtime holds is used as it is (pulled earlier, or provided under its official reference by
 /// <c>eng/images/build.sh</c> where no registry answers); one it does not hold is pulled, and a component whose image
 /// the runtime can neither find nor pull is left out of the graph, shown as "Not available here" with the runtime's
-/// own answer. A pull that is still downloading after a few seconds is left to go on in the background: the registry
-/// answered, and the orchestrator uses the image once it is there. Nothing is asked when the runtime does not answer
-/// at all: the start-up check then stops with its own message.
+/// own answer. A pull counts as coming once the runtime says the registry has the image (it resolved the manifest and
+/// starts on the layers); it then goes on in the background, and the orchestrator uses the image once it is there. A
+/// pull that neither gets that far nor fails within <see cref="s_registryAnswer"/> (a registry behind a firewall that
+/// drops the connection) counts as failed. Nothing is asked when the runtime does not answer at all: the start-up
+/// check then stops with its own message.
 /// </summary>
 internal static class ImageAvailability
 {
-    /// <summary>How long a pull may take to say whether the registry has the image before it is taken as coming.</summary>
-    private static readonly TimeSpan s_pullVerdict = TimeSpan.FromSeconds(10);
+    /// <summary>How long a pull may take to show the registry has the image, or to fail.</summary>
+    private static readonly TimeSpan s_registryAnswer = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan s_commandTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// What a pull prints once the registry has answered with the image: Docker's progress lines ("v3.5.3: Pulling
+    /// from prom/prometheus", "Pulling fs layer", "Already exists", "Digest: …") and Podman's ("Getting image source
+    /// signatures", "Copying blob …").
+    /// </summary>
+    private static readonly string[] s_registryAnswered =
+        [": Pulling from ", "Pulling fs layer", "Already exists", "Digest: ", "Getting image source signatures", "Copying blob", "Copying config"];
 
     // Asked once per process and image: an AppHost decides once, and the tests build many models in one process.
     private static readonly ConcurrentDictionary<(string Runtime, string Image), Lazy<string?>> s_answers = new();
     private static readonly ConcurrentDictionary<string, Lazy<bool>> s_answering = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, Process> s_pulls = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<(string Runtime, string Image), Process> s_pulls = new();
     private static int s_cleanupRegistered;
 
     /// <summary>The images still being pulled in the background (for the start-up log).</summary>
-    public static IReadOnlyList<string> Pulling => [.. s_pulls.Where(p => !HasExited(p.Value)).Select(p => p.Key).Order(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> Pulling => [.. s_pulls.Where(p => !HasExited(p.Value)).Select(p => p.Key.Image).Distinct().Order(StringComparer.Ordinal)];
 
     /// <summary>
     /// Why each of the given components cannot run here, by component; the ones absent from the answer can.
@@ -38,14 +48,15 @@ internal static class ImageAvailability
     {
         ArgumentException.ThrowIfNullOrEmpty(runtime);
         ArgumentNullException.ThrowIfNull(pins);
-        if (!s_answering.GetOrAdd(runtime, r => new Lazy<bool>(() => Run(r, ["container", "ls", "-n", "1"], s_commandTimeout).ExitCode == 0)).Value)
+        if (!s_answering.GetOrAdd(runtime, r => new Lazy<bool>(() => Run(r, ["container", "ls", "-n", "1"]).ExitCode == 0)).Value)
         {
-            return new Dictionary<string, string>();
+            return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         }
 
         var asked = pins.Select(p => (Pin: p, Answer: Task.Run(() => s_answers.GetOrAdd((runtime, p.OfficialReference), key => new Lazy<string?>(() => Ask(key.Runtime, key.Image))).Value)))
             .ToList();
-        return asked.Where(a => a.Answer.Result is not null).ToDictionary(a => a.Pin.Component, a => Reason(runtime, a.Pin, a.Answer.Result!));
+        return asked.Where(a => a.Answer.Result is not null)
+            .ToDictionary(a => a.Pin.Component, a => Reason(runtime, a.Pin, a.Answer.Result!), StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>
@@ -68,21 +79,46 @@ internal static class ImageAvailability
     /// <summary>The runtime's answer on why it cannot have the image, or <see langword="null"/> when it has it or is pulling it.</summary>
     private static string? Ask(string runtime, string image)
     {
-        if (Run(runtime, ["image", "inspect", "--format", "{{.Id}}", image], s_commandTimeout).ExitCode == 0)
+        if (Run(runtime, ["image", "inspect", "--format", "{{.Id}}", image]).ExitCode == 0)
         {
             return null;
         }
 
-        var pull = Start(runtime, ["pull", "--quiet", image]);
-        if (pull is null)
+        var info = new ProcessStartInfo(runtime, ["pull", image]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var lines = new ConcurrentQueue<string>();
+        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Read(object? sender, DataReceivedEventArgs e)
+        {
+            if (e.Data is { } line)
+            {
+                lines.Enqueue(line);
+                if (s_registryAnswered.Any(m => line.Contains(m, StringComparison.Ordinal)))
+                {
+                    answered.TrySetResult();
+                }
+            }
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or FileNotFoundException)
         {
             return $"'{runtime}' could not be started";
         }
 
-        if (!pull.Process.WaitForExit(s_pullVerdict))
+        process.OutputDataReceived += Read;
+        process.ErrorDataReceived += Read;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
+        var first = Task.WhenAny(answered.Task, exited, Task.Delay(s_registryAnswer)).Result;
+        if (first == answered.Task && !exited.IsCompleted)
         {
-            // Downloading: the registry has it. The pull goes on, and is stopped if this process ends first.
-            s_pulls[image] = pull.Process;
+            // The registry has it and the layers are coming. The pull goes on, and is stopped if this process ends first.
+            s_pulls[(runtime, image)] = process;
             if (Interlocked.Exchange(ref s_cleanupRegistered, 1) == 0)
             {
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => StopPulls();
@@ -91,10 +127,16 @@ internal static class ImageAvailability
             return null;
         }
 
-        using (pull.Process)
+        using (process)
         {
-            var output = pull.Output();
-            return pull.Process.ExitCode == 0 ? null : FirstLine(output);
+            if (!exited.IsCompleted)
+            {
+                Kill(process);
+                return $"the registry did not answer within {s_registryAnswer.TotalSeconds:0} s";
+            }
+
+            process.WaitForExit();
+            return process.ExitCode == 0 ? null : FirstLine(string.Join('\n', lines.Where(l => l.Contains("rror", StringComparison.Ordinal)).DefaultIfEmpty(lines.LastOrDefault() ?? "")));
         }
     }
 
@@ -108,16 +150,21 @@ internal static class ImageAvailability
 
     private static void StopPulls()
     {
-        foreach (var pull in s_pulls.Values.Where(p => !HasExited(p)))
+        foreach (var pull in s_pulls.Values)
         {
-            try
-            {
-                pull.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It ended meanwhile.
-            }
+            Kill(pull);
+        }
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended meanwhile.
         }
     }
 
@@ -133,43 +180,33 @@ internal static class ImageAvailability
         }
     }
 
-    private static (int ExitCode, string Output) Run(string runtime, IReadOnlyList<string> arguments, TimeSpan timeout)
+    private static (int ExitCode, string Output) Run(string runtime, IReadOnlyList<string> arguments)
     {
-        var started = Start(runtime, arguments);
-        if (started is null)
+        var info = new ProcessStartInfo(runtime, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or FileNotFoundException)
         {
             return (-1, $"'{runtime}' could not be started");
         }
 
-        using var process = started.Process;
-        if (!process.WaitForExit(timeout))
+        using (process)
         {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"no answer within {timeout.TotalSeconds:0} s");
-        }
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(s_commandTimeout))
+            {
+                Kill(process);
+                return (-1, $"no answer within {s_commandTimeout.TotalSeconds:0} s");
+            }
 
-        return (process.ExitCode, started.Output());
-    }
-
-    private static Started? Start(string runtime, IReadOnlyList<string> arguments)
-    {
-        var info = new ProcessStartInfo(runtime, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        try
-        {
-            var process = Process.Start(info);
-            return process is null ? null : new Started(process, process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or FileNotFoundException)
-        {
-            return null;
+            return (process.ExitCode, Task.WhenAll(stdout, stderr).Wait(TimeSpan.FromSeconds(5)) ? stderr.Result + stdout.Result : "");
         }
     }
 
     private static string FirstLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()?.TrimEnd('.') ?? "no answer";
-
-    private sealed record Started(Process Process, Task<string> Stdout, Task<string> Stderr)
-    {
-        public string Output() => Task.WhenAll(Stdout, Stderr).Wait(TimeSpan.FromSeconds(5)) ? Stderr.Result + Stdout.Result : "";
-    }
 }

@@ -23,7 +23,7 @@ internal static class Footprint
 
     public static async Task<Result> MeasureAsync(CancellationToken ct)
     {
-        // The checked-in intervals (15 s), the local images, Probes as the project.
+        // The checked-in intervals (15 s), the official image references, Probes as the project.
         await using var graph = await Graph.StartAsync(ct);
         var prometheus = graph.Client("prometheus");
         var probes = graph.Client("probes");

@@ -130,7 +130,7 @@ internal sealed class PerformanceReport(string path)
         {
             md.AppendLine("## Start-up");
             md.AppendLine();
-            md.AppendLine($"Median of {s.Trials} trials of the AppHost's default graph with the local images (Prometheus, Alertmanager,");
+            md.AppendLine($"Median of {s.Trials} trials of the AppHost's default graph, the official image references (Prometheus, Alertmanager,");
             md.AppendLine("node-exporter, Postgres, postgres-exporter, blackbox-exporter, Probes as the project), against");
             md.AppendLine("`bench/startup-plain.sh`: the same images, arguments and mounts by `docker run`, polling the same readiness endpoints");
             md.AppendLine("(Probes as its container there). Where the AppHost's time goes:");
@@ -139,7 +139,7 @@ internal sealed class PerformanceReport(string path)
             md.AppendLine("|---|---|");
             md.AppendLine(CultureInfo.InvariantCulture, $"| Build (`dotnet build AppHost`, nothing changed; F5 does it first, not in the total) | {s.Build:0.0} |");
             md.AppendLine(CultureInfo.InvariantCulture, $"| Model built (AppHost code, configuration, provisioning files parsed) | {s.ModelBuild:0.0} |");
-            md.AppendLine(CultureInfo.InvariantCulture, $"| Orchestrator (DCP) start and the start-up checks (runtime, local images, promtool, amtool, blackbox `--config.check`), until the first resource starts | {s.Checks:0.0} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Orchestrator (DCP) start and the start-up checks (runtime, images, promtool, amtool, blackbox `--config.check`), until the first resource starts | {s.Checks:0.0} |");
             md.AppendLine(CultureInfo.InvariantCulture, $"| Until the last resource starts: `WaitFor` (Postgres → postgres-exporter → Prometheus), and the container tunnel the containers that reach Probes wait for | {s.Waiting:0.0} |");
             md.AppendLine(CultureInfo.InvariantCulture, $"| From the last start to every resource healthy (health checks back off 1, 2, 3 … s while unhealthy) | {s.Health:0.0} |");
             md.AppendLine(CultureInfo.InvariantCulture, $"| Total | {s.AppHost:0.0} |");
@@ -185,7 +185,7 @@ internal sealed class PerformanceReport(string path)
         {
             md.AppendLine("## Footprint");
             md.AppendLine();
-            md.AppendLine("The default graph with the local images at the checked-in 15 s intervals, each window 60 s: CPU averaged over it");
+            md.AppendLine("The default graph, the official image references, at the checked-in 15 s intervals, each window 60 s: CPU averaged over it");
             md.AppendLine($"(`docker stats`; `/proc` for processes), memory at its end. Idle, then under load: {f.Load}.");
             md.AppendLine();
             md.AppendLine("| Container or process | CPU idle | CPU under load | Memory idle | Memory under load |");

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Monitoring.Bench;
 
 /// <summary>
-/// Launch to every resource healthy through the AppHost (its default graph with the local images), against the same
+/// Launch to every resource healthy through the AppHost (its default graph, the official image references), against the same
 /// images, arguments and mounts started by plain <c>docker run</c> (bench/startup-plain.sh), each the median of a few
 /// trials; the AppHost's time split into named parts.
 /// </summary>

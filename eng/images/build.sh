@@ -9,7 +9,8 @@
 #   mcr.microsoft.com/dotnet/aspnet:<major.minor> the ASP.NET Core runtime image, copied from this machine's dotnet: the
 #                                               base of Probes' image where Probes runs as a container (Podman 4.3)
 # Each is a stand-in, labelled monitoring.recipe, and never replaces a real image of that name (one pulled where a
-# registry answers): that one is kept. Stand-ins whose recipe is unchanged are skipped. When Podman is installed, the
+# registry answers): that one is kept. Where a registry answers, each official image is pulled instead, and no stand-in
+# (nor Debian base) is built. Stand-ins whose recipe is unchanged are skipped. When Podman is installed, the
 # images are also copied into its store (the README's tests run one graph on Podman), again only when they changed.
 # Usage: eng/images/build.sh
 set -euo pipefail
@@ -50,16 +51,20 @@ base_sources() {
   # A stable suite gets its updates and security archives; testing (forky) has neither here.
   local suite=$1 main security
   main=$(debian_mirror main) || exit 1
-  security=$(debian_mirror security) || exit 1
   echo "deb $main $suite main"
   if [ "$suite" != forky ]; then
+    security=$(debian_mirror security) || exit 1
     echo "deb $main $suite-updates main"
     echo "deb $security $suite-security main"
   fi
 }
 
+declare -A bases_done=()
 build_base() {
   local suite=$1 tag="localhost/monitoring/debian:$1" sources hash dir script=()
+  [ -z "${bases_done[$suite]:-}" ] || return 0
+  bases_done[$suite]=1
+  debian_mirror main >/dev/null || exit 1   # reads apt's view once, here, not in each subshell below
   sources=$(base_sources "$suite")
   hash=$( (echo "$sources"; cat "$here/debian/Containerfile") | sha256sum | cut -c1-16)
   if current "$tag" "$hash"; then log "$tag is up to date"; return; fi
@@ -81,11 +86,26 @@ debian_versions() { docker run --rm --network=none "localhost/monitoring/debian:
 
 # Whether $1 is a real image (pulled from its registry), not a stand-in of this script's: a real one is never replaced.
 real() { exists "$1" && [ -z "$(label "$1" monitoring.recipe)" ]; }
+# Whether $1 is, or now is, the real image: where a registry answers, the official image is pulled (replacing a stand-in
+# built earlier) and no stand-in is built; where none does, the pull fails at once and the stand-in is provided.
+# A registry that did not answer is not asked again in this run.
+declare -A unanswered=()
+official() {
+  local registry=${1%%/*} answer
+  if real "$1"; then log "$1 is the official image (pulled); kept"; return 0; fi
+  [ -z "${unanswered[$registry]:-}" ] || return 1
+  if ! answer=$(docker pull -q "$1" 2>&1); then
+    grep -qE 'dial tcp|no such host|connection refused|i/o timeout|TLS handshake' <<<"$answer" && unanswered[$registry]=1
+    return 1
+  fi
+  log "$1 pulled from its registry"
+}
 
 build_component() {
   local component=$1 image=$2 tag=$3 package=$4 suite=$5
   local upstream=${tag#v} hash version available
-  if real "$image"; then log "$image is the official image (pulled); kept"; return; fi
+  official "$image" && return
+  build_base "$suite"
   hash=$(recipe "$component" "$package" "$suite" "$upstream" "$(docker image inspect --format '{{.Id}}' "localhost/monitoring/debian:$suite")")
   if current "$image" "$hash"; then log "$image is up to date"; return; fi
   available=$(debian_versions "$suite" "$package")
@@ -110,8 +130,9 @@ build_tunnel_base() {
   # a local image of that name when there is one. Its tunnel binary needs only glibc and OpenSSL's libcrypto.so.
   # Never replaces a real image of that name (one pulled on a machine with a registry).
   local tag=mcr.microsoft.com/azurelinux/base/core:3.0 hash
+  official "$tag" && return
+  build_base trixie
   hash=$(recipe tunnel-base "$(docker image inspect --format '{{.Id}}' localhost/monitoring/debian:trixie)")
-  if real "$tag"; then log "$tag is the real image (pulled); kept"; return; fi
   if current "$tag" "$hash"; then log "$tag (stand-in) is up to date"; return; fi
   log "building $tag (stand-in)"
   build "$here/tunnel-base" --build-arg BASE=localhost/monitoring/debian:trixie --label "monitoring.recipe=$hash" -t "$tag"
@@ -127,16 +148,17 @@ build_aspnet_runtime() {
   framework=$(sed -n 's:.*<TargetFramework>net\([0-9.]*\)</TargetFramework>.*:\1:p' "$repo/Directory.Build.props")
   tag="mcr.microsoft.com/dotnet/aspnet:$framework"
   aspnet_image=$tag
-  runtime_version=$(ls "$dotnet_root/shared/Microsoft.AspNetCore.App" | grep "^${framework//./\\.}\." | sort -V | tail -n1)
-  [ -n "$runtime_version" ] || fail "this machine's dotnet has no ASP.NET Core runtime $framework.x, which the projects target (Directory.Build.props)."
-  if real "$tag"; then log "$tag is the real image (pulled); kept"; return; fi
+  official "$tag" && return
+  build_base trixie
+  runtime_version=$(ls "$dotnet_root/shared/Microsoft.AspNetCore.App" 2>/dev/null | grep "^${framework//./\\.}\." | sort -V | tail -n1 || true)
+  [ -n "$runtime_version" ] || fail "the dotnet at $dotnet_root has no ASP.NET Core runtime $framework.x, which the projects target (Directory.Build.props) and its image stand-in is made of."
   hash=$(recipe dotnet-runtime "$runtime_version" "$(docker image inspect --format '{{.Id}}' localhost/monitoring/debian:trixie)")
   if current "$tag" "$hash"; then log "$tag (stand-in, $runtime_version) is up to date"; return; fi
   ctx=$(mktemp -d); mkdir -p "$ctx/dotnet/host"
   cp "$here/dotnet-runtime/Containerfile" "$ctx/"
   cp "$dotnet_root/dotnet" "$ctx/dotnet/"
   cp -r "$dotnet_root/host/fxr" "$ctx/dotnet/host/"
-  netcore=$(ls "$dotnet_root/shared/Microsoft.NETCore.App" | grep -Fx "$runtime_version" || ls "$dotnet_root/shared/Microsoft.NETCore.App" | grep "^${framework//./\\.}\." | sort -V | tail -n1)
+  netcore=$(ls "$dotnet_root/shared/Microsoft.NETCore.App" | grep -Fx "$runtime_version" || ls "$dotnet_root/shared/Microsoft.NETCore.App" | grep "^${framework//./\\.}\." | sort -V | tail -n1 || true)
   mkdir -p "$ctx/dotnet/shared/Microsoft.NETCore.App" "$ctx/dotnet/shared/Microsoft.AspNetCore.App"
   cp -r "$dotnet_root/shared/Microsoft.NETCore.App/$netcore" "$ctx/dotnet/shared/Microsoft.NETCore.App/"
   cp -r "$dotnet_root/shared/Microsoft.AspNetCore.App/$runtime_version" "$ctx/dotnet/shared/Microsoft.AspNetCore.App/"
@@ -172,8 +194,6 @@ copy_to_podman() {
 }
 
 docker info >/dev/null 2>&1 || fail "Docker does not answer: start it first (eng/test.sh and eng/run-local.sh start it; see docs/setup.md)."
-suites=$(printf '%s\n' "${PINS[@]}" | awk '$6 != "-" {print $6}' | sort -u)
-for suite in $(printf '%s\n' trixie $suites | sort -u); do build_base "$suite"; done
 images=()
 for pin in "${PINS[@]}"; do
   read -r component registry image tag package suite <<<"$pin"

@@ -26,6 +26,17 @@ public class FullGraphEndToEndTests
     private const string SecondBroker = "kafka-2";
     private const string OfflineTopic = "offline-demo";
 
+    /// <summary>
+    /// The settings of this test's graph, over <see cref="TestStack.Settings"/>: every component back on, Probes'
+    /// stand-in series only where a component cannot run (none, here), and the checked-in intervals.
+    /// </summary>
+    internal static readonly string[] Settings =
+    [
+        .. TestStack.FullGraphOnly.Select(c => $"Monitoring:Components:{c}=true"),
+        $"Monitoring:SyntheticSeries={SyntheticSeries.WhenUnavailable}",
+        $"Monitoring:ScrapeInterval={MonitoringOptions.DefaultInterval}", $"Monitoring:EvaluationInterval={MonitoringOptions.DefaultInterval}",
+    ];
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -35,15 +46,10 @@ public class FullGraphEndToEndTests
         await ContainerHost.RequireImagesAsync(s_officialImages);
 
         using var volumes = new TestVolumes();
-        // Every component back on, Probes' stand-in series only where a component cannot run (none, here), and the
-        // checked-in intervals: kafka-exporter's scrape of a partition without a leader takes seconds (sarama's
+        // The checked-in intervals: kafka-exporter's scrape of a partition without a leader takes seconds (sarama's
         // retries), more than the 2 s timeout of the other graphs' intervals.
-        await using var app = await TestStack.StartAsync(volumes, AddSecondBroker, Ct,
-        [
-            .. TestStack.FullGraphOnly.Select(c => $"Monitoring:Components:{c}=true"),
-            $"Monitoring:SyntheticSeries={SyntheticSeries.WhenUnavailable}",
-            $"Monitoring:ScrapeInterval={MonitoringOptions.DefaultInterval}", $"Monitoring:EvaluationInterval={MonitoringOptions.DefaultInterval}",
-        ]);
+        // Airflow's first start migrates its database: more than the other graphs' four minutes on a laptop.
+        await using var app = await TestStack.StartAsync(volumes, AddSecondBroker, TimeSpan.FromMinutes(10), Ct, Settings);
         var prometheus = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
         var probes = app.CreateHttpClient("probes", "http");
 
@@ -97,7 +103,7 @@ public class FullGraphEndToEndTests
     /// A second, broker-only node of the KRaft cluster, so a partition can lose its leader while the first broker (and
     /// kafka-exporter's view of the cluster) stays up: the first node's controller listens on the container network.
     /// </summary>
-    private static void AddSecondBroker(IDistributedApplicationTestingBuilder builder)
+    internal static void AddSecondBroker(IDistributedApplicationTestingBuilder builder)
     {
         var kafka = builder.CreateResourceBuilder(builder.Resources.OfType<KafkaServerResource>().Single());
         kafka.WithEnvironment("KAFKA_LISTENERS", "HOST://0.0.0.0:9092,INTERNAL://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094")

@@ -5,7 +5,7 @@ namespace Monitoring.Tests.EndToEnd;
 
 /// <summary>
 /// Podman stays supported: the spine on Podman 4.3 (Debian 12), where Aspire's container tunnel cannot run, so Probes
-/// runs as its container (the <c>local-podman</c> launch profile). A failing service is alerted to the webhook and the
+/// runs as its container (the <c>podman</c> launch profile). A failing service is alerted to the webhook and the
 /// resolution follows, as on Docker. Its graph starts once the shared graph's start has ended
 /// (<see cref="StackFixture.StartEndedAsync"/>): the shared graph's and the fault test's starts, on the run's longest
 /// paths, have the CPU first (<see cref="TestStack.StartLock"/>).

@@ -17,10 +17,19 @@ public partial class SecurityEndToEndTests(StackFixture stack) : IClassFixture<S
         var ports = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
             .SelectMany(r => r.Annotations.OfType<EndpointAnnotation>())
             .Select(e => e.AllocatedEndpoint?.Port).OfType<int>().ToHashSet();
-        // ... and the host ports the container runtime publishes for the containers.
-        foreach (Match published in PublishedPort().Matches(ContainerHost.Run(["ps", "--format", "{{.Ports}}"]).Output))
+        // ... and the host ports the container runtime publishes for the graph's containers (not the machine's others: a
+        // developer's own database may well listen everywhere).
+        var containers = stack.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ContainerResource>()
+            .Select(c => stack.App.ContainerIdOf(c.Name)).ToList();
+        foreach (var row in ContainerHost.Run(["ps", "--no-trunc", "--format", "{{.ID}} {{.Ports}}"]).Output.Split('\n'))
         {
-            ports.Add(int.Parse(published.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture));
+            if (containers.Any(id => row.StartsWith(id, StringComparison.Ordinal)))
+            {
+                foreach (Match published in PublishedPort().Matches(row))
+                {
+                    ports.Add(int.Parse(published.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
         }
 
         var listening = ListeningSockets.Read().Where(s => ports.Contains(s.Port)).ToList();

@@ -49,8 +49,11 @@ internal static class ContainerHost
     // none of them removes one; a missing one is pulled once, whichever test needs it first, and the others wait.
     private static readonly ConcurrentDictionary<(string Runtime, string Image), Lazy<Task<string?>>> s_images = new();
 
-    /// <summary>The default runtime's command, as Aspire chooses it.</summary>
-    public static string Runtime { get; } = ContainerRuntimeSelection.FromEnvironment();
+    /// <summary>
+    /// The default runtime's command, as Aspire chooses it for the AppHost the tests start: from the same settings (the
+    /// repository's <c>.env</c>, then the environment), else the runtime that answers.
+    /// </summary>
+    public static string Runtime { get; } = ContainerRuntimeSelection.Resolve(AppHostSettings());
 
     /// <summary>Skips the calling test unless the default runtime answers and holds, or can pull, every named image.</summary>
     /// <param name="images">The images the test needs.</param>
@@ -201,13 +204,29 @@ internal static class ContainerHost
         var limit = timeout ?? CommandTimeout;
         if (!process.WaitForExit(limit))
         {
-            process.Kill(entireProcessTree: true);
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It ended meanwhile.
+            }
+
             throw new TimeoutException($"{command} {string.Join(' ', info.ArgumentList)} did not finish within {limit.TotalSeconds:0} s.");
         }
 
         // The streams end with the process; a grandchild that kept them open must not hold the test either.
         var output = Task.WhenAll(stdout, stderr).Wait(TimeSpan.FromSeconds(5)) ? stdout.Result + stderr.Result : "(output not closed)";
         return (process.ExitCode, output);
+    }
+
+    private static Microsoft.Extensions.Configuration.IConfiguration AppHostSettings()
+    {
+        var settings = new Microsoft.Extensions.Configuration.ConfigurationManager();
+        DotEnvFile.AddTo(settings, Repo.Path(".env"));
+        Microsoft.Extensions.Configuration.EnvironmentVariablesExtensions.AddEnvironmentVariables(settings);
+        return settings;
     }
 
     private static string? FindRuntimeProblem(string runtime)

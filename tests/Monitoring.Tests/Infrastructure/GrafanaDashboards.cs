@@ -52,18 +52,20 @@ internal static partial class GrafanaDashboards
             return uids.All(found.Contains);
         }, TimeSpan.FromMinutes(2), cancellationToken);
 
-        var unanswered = new List<string>();
+        // The last complete look at every dashboard, for the message: a timeout may cut one short.
+        IReadOnlyList<string> unanswered = [];
         try
         {
             await Wait.UntilAsync("data in every panel of every dashboard", async ct =>
             {
-                unanswered.Clear();
+                var found = new List<string>();
                 foreach (var uid in uids)
                 {
-                    unanswered.AddRange(await UnansweredPanelsAsync(grafana, uid, ct));
+                    found.AddRange(await UnansweredPanelsAsync(grafana, uid, ct));
                 }
 
-                return unanswered.Count == 0;
+                unanswered = found;
+                return found.Count == 0;
             }, timeout, cancellationToken, TimeSpan.FromSeconds(15));
         }
         catch (TimeoutException e)
@@ -124,6 +126,7 @@ internal static partial class GrafanaDashboards
 
             if (queries.Count == 0)
             {
+                problems.Add($"{uid}: '{title}': no query (a user sees 'No data')");
                 continue;
             }
 

@@ -52,7 +52,7 @@ public sealed class StackFixture : IAsyncLifetime
             try
             {
                 SkipReason = await ContainerHost.MissingAsync(ContainerHost.GraphImages);
-                return SkipReason is null ? await TestStack.StartHoldingTheLockAsync(_volumes, AddSampleService, _stopping.Token) : null;
+                return SkipReason is null ? await TestStack.StartHoldingTheLockAsync(_volumes, AddSampleService, TestStack.StartTimeout, _stopping.Token) : null;
             }
             finally
             {
@@ -72,9 +72,10 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>Waits until the graph is up (every resource healthy), or skips the calling test when it cannot run here.</summary>
     public async Task ReadyAsync()
     {
+        // Named first: a start that fails fails every test that uses the graph, and each shows the log's last lines.
+        GraphLog.Name(GraphLog.PathFor(GraphLog.SharedName));
         var app = await _starting!.WaitAsync(TestContext.Current.CancellationToken);
         Assert.SkipWhen(app is null, SkipReason ?? "");
-        GraphLog.Name(GraphLog.PathFor(GraphLog.SharedName));
         if (_app is null)
         {
             ResourceNames = TestStack.RunnableResources(app);

@@ -6,7 +6,11 @@ namespace Monitoring.Tests.Infrastructure;
 /// <summary>Starts the AppHost's graph for real, as the tests run it here, and waits until every resource is healthy.</summary>
 internal static class TestStack
 {
+    /// <summary>How long a graph may take to start.</summary>
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(4);
+
+    /// <summary>How long a graph may take to start, by default.</summary>
+    public static TimeSpan StartTimeout => s_startTimeout;
 
     /// <summary>
     /// Held while a graph starts: two start at a time at most. A start is mostly CPU on two cores (the orchestrator, the
@@ -21,7 +25,7 @@ internal static class TestStack
     public static SemaphoreSlim StartLock { get; } = new(2, 2);
 
     /// <summary>
-    /// The settings that run the graph on Podman, as the <c>local-podman</c> launch profile does: Podman 4.3 cannot run
+    /// The settings that run the graph on Podman, as the <c>podman</c> launch profile does: Podman 4.3 cannot run
     /// Aspire's container tunnel, so Probes runs as its container and every hop is container to container.
     /// </summary>
     public static readonly string[] OnPodman =
@@ -37,13 +41,18 @@ internal static class TestStack
         StartAsync(volumes, _ => { }, cancellationToken, settings);
 
     /// <summary>As <see cref="StartAsync(TestVolumes, CancellationToken, string[])"/>, changing the model with <paramref name="configure"/> first.</summary>
+    public static Task<DistributedApplication> StartAsync(
+        TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, CancellationToken cancellationToken, params string[] settings) =>
+        StartAsync(volumes, configure, s_startTimeout, cancellationToken, settings);
+
+    /// <summary>As <see cref="StartAsync(TestVolumes, Action{IDistributedApplicationTestingBuilder}, CancellationToken, string[])"/>, with a start that may take <paramref name="startTimeout"/>.</summary>
     public static async Task<DistributedApplication> StartAsync(
-        TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, CancellationToken cancellationToken, params string[] settings)
+        TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, TimeSpan startTimeout, CancellationToken cancellationToken, params string[] settings)
     {
         await StartLock.WaitAsync(cancellationToken);
         try
         {
-            return await StartHoldingTheLockAsync(volumes, configure, cancellationToken, settings);
+            return await StartHoldingTheLockAsync(volumes, configure, startTimeout, cancellationToken, settings);
         }
         finally
         {
@@ -57,11 +66,11 @@ internal static class TestStack
     /// with <see cref="OrchestratorRetryWarning"/> on the standard error.
     /// </summary>
     public static async Task<DistributedApplication> StartHoldingTheLockAsync(
-        TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, CancellationToken cancellationToken, params string[] settings)
+        TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, TimeSpan startTimeout, CancellationToken cancellationToken, params string[] settings)
     {
         try
         {
-            return await StartOnceAsync(volumes, configure, cancellationToken, settings);
+            return await StartOnceAsync(volumes, configure, startTimeout, cancellationToken, settings);
         }
         catch (TimeoutRejectedException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -72,7 +81,7 @@ internal static class TestStack
             // run says so: eng/test.sh repeats these lines next to its closing line, with DCP's last errors from its
             // own logs (artifacts/dcp-logs).
             Console.Error.WriteLine($"{OrchestratorRetryWarning} {e.Message}");
-            return await StartOnceAsync(volumes, configure, cancellationToken, settings);
+            return await StartOnceAsync(volumes, configure, startTimeout, cancellationToken, settings);
         }
     }
 
@@ -80,10 +89,10 @@ internal static class TestStack
     public const string OrchestratorRetryWarning = "warning: the orchestrator did not answer within 2 minutes; starting the graph again:";
 
     private static async Task<DistributedApplication> StartOnceAsync(
-        TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, CancellationToken cancellationToken, string[] settings)
+        TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, TimeSpan startTimeout, CancellationToken cancellationToken, string[] settings)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(s_startTimeout);
+        timeout.CancelAfter(startTimeout);
         var app = await BuildAsync(volumes, timeout.Token, configure, settings);
         try
         {
@@ -100,7 +109,7 @@ internal static class TestStack
             // Say what each resource was doing, and the last lines of the ones that are not healthy.
             var report = await DescribeAsync(app);
             await app.DisposeAsync();
-            throw new TimeoutException($"The graph was not healthy within {s_startTimeout.TotalMinutes:0} minutes:{Environment.NewLine}{report}");
+            throw new TimeoutException($"The graph was not healthy within {startTimeout.TotalMinutes:0} minutes:{Environment.NewLine}{report}");
         }
         catch
         {

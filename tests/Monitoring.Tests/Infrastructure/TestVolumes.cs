@@ -35,10 +35,12 @@ public sealed class TestVolumes(string? runtime = null) : IDisposable
             }
         }
 
-        foreach (var parameter in builder.Resources.OfType<ParameterResource>().Where(p => p.Secret && p.Default is GenerateParameterDefault))
+        // The secret parameters with a default are the generated passwords (in run mode their default is the generator
+        // wrapped in one that keeps its value in user secrets); the others (receivers' URLs) stay unset.
+        foreach (var parameter in builder.Resources.OfType<ParameterResource>().Where(p => p.Secret && p.Default is not null))
         {
             var key = $"Parameters:{parameter.Name}";
-            builder.Configuration[key] ??= _secrets.GetOrAdd(parameter.Name, _ => Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant());
+            builder.Configuration[key] = _secrets.GetOrAdd(parameter.Name, _ => Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant());
         }
     }
 

@@ -162,7 +162,9 @@ public sealed class ReadableReporter : IRunnerReporter
                     Logger.LogMessage($"  {test}");
                 }
 
+                // Counted once: as failed, not also as skipped.
                 failed += unexpected.Count;
+                skipped -= unexpected.Count;
             }
 
             if (_failed.Count > 0)
