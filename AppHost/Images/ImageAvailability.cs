@@ -53,7 +53,12 @@ internal static class ImageAvailability
             return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         }
 
-        var asked = pins.Select(p => (Pin: p, Answer: Task.Run(() => s_answers.GetOrAdd((runtime, p.OfficialReference), key => new Lazy<string?>(() => Ask(key.Runtime, key.Image))).Value)))
+        // The images not asked yet are asked side by side, each on a thread of its own (the caller blocks: a model is
+        // built synchronously); the answers already had are read at once.
+        var asked = pins.Select(p => (Pin: p, Answer: s_answers.GetOrAdd((runtime, p.OfficialReference), key => new Lazy<string?>(() => Ask(key.Runtime, key.Image)))))
+            .Select(a => (a.Pin, Answer: a.Answer.IsValueCreated
+                ? Task.FromResult(a.Answer.Value)
+                : Task.Factory.StartNew(() => a.Answer.Value, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)))
             .ToList();
         return asked.Where(a => a.Answer.Result is not null)
             .ToDictionary(a => a.Pin.Component, a => Reason(runtime, a.Pin, a.Answer.Result!), StringComparer.OrdinalIgnoreCase);
@@ -195,8 +200,9 @@ internal static class ImageAvailability
 
         using (process)
         {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
+            // Read on threads of their own: the callers block threads of the pool (a model is built synchronously).
+            var stdout = Task.Factory.StartNew(process.StandardOutput.ReadToEnd, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var stderr = Task.Factory.StartNew(process.StandardError.ReadToEnd, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             if (!process.WaitForExit(s_commandTimeout))
             {
                 Kill(process);

@@ -81,7 +81,8 @@ internal static class ContainerHost
             return problem;
         }
 
-        var answers = await Task.WhenAll(images.Select(i => s_images.GetOrAdd((runtime, i), key => new Lazy<Task<string?>>(() => Task.Run(() => Obtain(key.Runtime, key.Image)))).Value));
+        var answers = await Task.WhenAll(images.Select(i => s_images.GetOrAdd((runtime, i), key => new Lazy<Task<string?>>(() =>
+            Task.Factory.StartNew(() => Obtain(key.Runtime, key.Image), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))).Value));
         // The images grouped by the runtime's answer: where no registry answers, it is the same for all.
         var missing = images.Zip(answers).Where(a => a.Second is not null).GroupBy(a => a.Second!, a => a.First).ToList();
         return missing.Count == 0
@@ -199,8 +200,8 @@ internal static class ContainerHost
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {command}.");
         // Both streams are read while the process runs, so neither a full pipe nor a process that never closes them
         // can hold the wait below.
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = ReadToEndOnItsOwnThread(process.StandardOutput);
+        var stderr = ReadToEndOnItsOwnThread(process.StandardError);
         var limit = timeout ?? CommandTimeout;
         if (!process.WaitForExit(limit))
         {
@@ -220,6 +221,14 @@ internal static class ContainerHost
         var output = Task.WhenAll(stdout, stderr).Wait(TimeSpan.FromSeconds(5)) ? stdout.Result + stderr.Result : "(output not closed)";
         return (process.ExitCode, output);
     }
+
+    /// <summary>
+    /// Reads a stream to its end on a thread of its own: the tests block threads of the pool on commands (this method's
+    /// callers wait for their process), and when the pool is short of threads a read that needs one to finish could
+    /// outlast the wait for the output after the process ended (seen on a fresh clone: "(output not closed)").
+    /// </summary>
+    internal static Task<string> ReadToEndOnItsOwnThread(StreamReader reader) =>
+        Task.Factory.StartNew(reader.ReadToEnd, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private static Microsoft.Extensions.Configuration.IConfiguration AppHostSettings()
     {
