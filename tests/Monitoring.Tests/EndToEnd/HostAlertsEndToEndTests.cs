@@ -7,7 +7,7 @@ namespace Monitoring.Tests.EndToEnd;
 /// Alerts about pressure, fired end to end - fault, Prometheus, Alertmanager, the webhook - without starving the machine
 /// the tests run on, on a graph of its own. Host: node-exporter (the real one) reads a crafted /proc describing a CPU
 /// that is never idle and 5% of memory available, and a 1 MiB filesystem that the test fills step by step.
-/// Notification queue: Prometheus runs with a queue of 2 that it refills every second while Alertmanager, paused,
+/// Notification queue: Prometheus runs with a queue of 20 that it refills every second while Alertmanager, paused,
 /// accepts connections but never answers.
 /// </summary>
 public class HostAlertsEndToEndTests(StackFixture stack)
@@ -50,7 +50,9 @@ public class HostAlertsEndToEndTests(StackFixture stack)
                 .WithArgs(OperatingSystem.IsLinux() ? [] : ["--path.rootfs=/host"])
                 .WithContainerRuntimeArgs("--mount", $"type=tmpfs,destination=/host{mountpoint},tmpfs-size={FilesystemBytes}");
             builder.CreateResourceBuilder(builder.Resources.OfType<PrometheusResource>().Single())
-                .WithArgs("--alertmanager.notification-queue-capacity=2");
+                // Room for every alert this graph fires (fewer than 20: a queue of 2 dropped host alerts whenever more
+                // than two were firing at once, on a busy machine), yet filled within seconds while Alertmanager hangs.
+                .WithArgs("--alertmanager.notification-queue-capacity=20");
         }, Ct, "Monitoring:Components:postgres=false", "Monitoring:Components:blackbox-exporter=false",
             // The webhook's Probes as its container: no container reaches a host process, so the orchestrator sets up no
             // container tunnel, which held Alertmanager and Prometheus back 15 to 25 s here. The tests here are about
