@@ -80,8 +80,20 @@ public class HostAlertsEndToEndTests(StackFixture stack)
         }
 
         string[] alerts = ["HostHighCpuLoad", "HostMemoryLow", "NodeFilesystemSpaceFillingUp", "NodeFilesystemAlmostOutOfSpace"];
-        var delivered = await Task.WhenAll(alerts.Select(a => Webhook.AlertAsync(probes, a, "firing", since, Ct,
-            a.StartsWith("NodeFilesystem", StringComparison.Ordinal) ? new Dictionary<string, string> { ["mountpoint"] = mountpoint } : null)));
+        DeliveredAlert[] delivered;
+        try
+        {
+            delivered = await Task.WhenAll(alerts.Select(a => Webhook.AlertAsync(probes, a, "firing", since, Ct,
+                a.StartsWith("NodeFilesystem", StringComparison.Ordinal) ? new Dictionary<string, string> { ["mountpoint"] = mountpoint } : null)));
+        }
+        catch (TimeoutException e)
+        {
+            // What Prometheus held and how its notifier fared, to tell a rule that did not fire from a send that failed.
+            var state = string.Join("; ", await Task.WhenAll(
+                new[] { "ALERTS", "prometheus_notifications_queue_length", "prometheus_notifications_dropped_total", "prometheus_notifications_errors_total", "node_cpu_seconds_total", "node_memory_MemAvailable_bytes" }
+                    .Select(async q => $"{q}: {await prometheus.QueryAsync(q, Ct)}")));
+            throw new TimeoutException($"{e.Message} In Prometheus: {state}", e);
+        }
 
         foreach (var (alertname, alert) in alerts.Zip(delivered))
         {
