@@ -82,6 +82,8 @@ build_base() {
   log "built $tag"
 }
 
+base_id() { docker image inspect --format '{{.Id}}' "localhost/monitoring/debian:$1" 2>/dev/null || true; }
+
 debian_versions() { docker run --rm --network=none "localhost/monitoring/debian:$1" apt-cache madison "$2" | awk -F'|' '{gsub(/ /,"",$2); print $2}'; }
 
 # Whether $1 is a real image (pulled from its registry), not a stand-in of this script's: a real one is never replaced.
@@ -105,8 +107,11 @@ build_component() {
   local component=$1 image=$2 tag=$3 package=$4 suite=$5
   local upstream=${tag#v} hash version available
   official "$image" && return
+  # A stand-in current on the base there is needs neither the base checked against apt's sources (2 s) nor a build.
+  hash=$(recipe "$component" "$package" "$suite" "$upstream" "$(base_id "$suite")")
+  if [ -n "$(base_id "$suite")" ] && current "$image" "$hash"; then log "$image is up to date"; return; fi
   build_base "$suite"
-  hash=$(recipe "$component" "$package" "$suite" "$upstream" "$(docker image inspect --format '{{.Id}}' "localhost/monitoring/debian:$suite")")
+  hash=$(recipe "$component" "$package" "$suite" "$upstream" "$(base_id "$suite")")
   if current "$image" "$hash"; then log "$image is up to date"; return; fi
   available=$(debian_versions "$suite" "$package")
   # The Debian version of exactly the pinned upstream version: 3.5.3 matches 3.5.3+ds1-6 or 3.5.3-1, never 3.5.30.
@@ -131,8 +136,11 @@ build_tunnel_base() {
   # Never replaces a real image of that name (one pulled on a machine with a registry).
   local tag=mcr.microsoft.com/azurelinux/base/core:3.0 hash
   official "$tag" && return
-  build_base trixie
-  hash=$(recipe tunnel-base "$(docker image inspect --format '{{.Id}}' localhost/monitoring/debian:trixie)")
+  hash=$(recipe tunnel-base "$(base_id trixie)")
+  if ! { [ -n "$(base_id trixie)" ] && current "$tag" "$hash"; }; then
+    build_base trixie
+    hash=$(recipe tunnel-base "$(base_id trixie)")
+  fi
   if current "$tag" "$hash"; then log "$tag (stand-in) is up to date"; return; fi
   log "building $tag (stand-in)"
   build "$here/tunnel-base" --build-arg BASE=localhost/monitoring/debian:trixie --label "monitoring.recipe=$hash" -t "$tag"
@@ -149,10 +157,13 @@ build_aspnet_runtime() {
   tag="mcr.microsoft.com/dotnet/aspnet:$framework"
   aspnet_image=$tag
   official "$tag" && return
-  build_base trixie
   runtime_version=$(ls "$dotnet_root/shared/Microsoft.AspNetCore.App" 2>/dev/null | grep "^${framework//./\\.}\." | sort -V | tail -n1 || true)
   [ -n "$runtime_version" ] || fail "the dotnet at $dotnet_root has no ASP.NET Core runtime $framework.x, which the projects target (Directory.Build.props) and its image stand-in is made of."
-  hash=$(recipe dotnet-runtime "$runtime_version" "$(docker image inspect --format '{{.Id}}' localhost/monitoring/debian:trixie)")
+  hash=$(recipe dotnet-runtime "$runtime_version" "$(base_id trixie)")
+  if ! { [ -n "$(base_id trixie)" ] && current "$tag" "$hash"; }; then
+    build_base trixie
+    hash=$(recipe dotnet-runtime "$runtime_version" "$(base_id trixie)")
+  fi
   if current "$tag" "$hash"; then log "$tag (stand-in, $runtime_version) is up to date"; return; fi
   ctx=$(mktemp -d); mkdir -p "$ctx/dotnet/host"
   cp "$here/dotnet-runtime/Containerfile" "$ctx/"
