@@ -52,6 +52,7 @@ public sealed class ClusterExport(ExportOptions options)
         }
 
         var staging = $"{target.TrimEnd(Path.DirectorySeparatorChar)}.partial-{Guid.NewGuid():N}";
+        var previous = $"{target.TrimEnd(Path.DirectorySeparatorChar)}.previous-{Guid.NewGuid():N}";
         try
         {
             foreach (var (name, text) in files)
@@ -62,19 +63,28 @@ public sealed class ClusterExport(ExportOptions options)
             }
 
             File.WriteAllText(Path.Combine(staging, Marker), $"Written by Monitoring.Kubernetes for release {options.Release} in namespace {options.Namespace}.\n");
+            // The last export moves aside until the new one is in its place, and comes back if that fails.
             if (Directory.Exists(target))
             {
-                Directory.Delete(target, recursive: true);
+                Directory.Move(target, previous);
             }
 
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            Directory.Move(staging, target);
+            try
+            {
+                Directory.Move(staging, target);
+            }
+            catch (IOException) when (Directory.Exists(previous))
+            {
+                Directory.Move(previous, target);
+                throw;
+            }
         }
         finally
         {
-            if (Directory.Exists(staging))
+            foreach (var leftover in new[] { staging, previous }.Where(Directory.Exists))
             {
-                Directory.Delete(staging, recursive: true);
+                Directory.Delete(leftover, recursive: true);
             }
         }
 

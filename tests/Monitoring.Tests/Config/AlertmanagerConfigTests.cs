@@ -1,5 +1,6 @@
 using Monitoring.AppHost;
 using Monitoring.Tests.Infrastructure;
+using Monitoring.Tests.Kubernetes;
 using YamlDotNet.RepresentationModel;
 
 namespace Monitoring.Tests.Config;
@@ -122,6 +123,9 @@ public class AlertmanagerConfigTests(AlertmanagerConfigTests.Amtool amtool) : IC
 
     public static TheoryData<bool, string, string, string> Routes() => [.. s_routes];
 
+    // The external receivers are the AppHost's parameters; on the cluster they are the team's own.
+    public static TheoryData<string, string, string> ExportedRoutes() => [.. s_routes.Where(r => !r.WithExternalReceivers).Select(r => (r.Labels, r.Receivers, r.Route))];
+
     /// <summary>
     /// Each route, proven by amtool's own router (<c>amtool config routes test --tree</c>): which receivers an alert of
     /// these labels reaches, and through which route, in the checked-in file and in the copy rendered with the Slack,
@@ -134,6 +138,30 @@ public class AlertmanagerConfigTests(AlertmanagerConfigTests.Amtool amtool) : IC
         await ContainerHost.RequireImagesAsync(ContainerHost.AlertmanagerImage);
 
         var (exitCode, output) = amtool.Result(Amtool.RouteTest(withExternalReceivers, labels, receivers));
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains(route, output[output.IndexOf("Matching routes:", StringComparison.Ordinal)..]);
+    }
+
+    [Fact]
+    public async Task Amtool_accepts_the_configuration_exported_for_kube_prometheus_stack()
+    {
+        await ContainerHost.RequireImagesAsync(ContainerHost.AlertmanagerImage);
+
+        var (exitCode, output) = amtool.Result(Amtool.Exported);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains(" - 2 receivers", output);
+    }
+
+    /// <summary>The routes of the configuration exported for the cluster (docs/kubernetes.md), by amtool's router, as those of the checked-in file.</summary>
+    [Theory]
+    [MemberData(nameof(ExportedRoutes))]
+    public async Task Amtool_routes_the_exported_configuration_as_the_checked_in_one(string labels, string receivers, string route)
+    {
+        await ContainerHost.RequireImagesAsync(ContainerHost.AlertmanagerImage);
+
+        var (exitCode, output) = amtool.Result(Amtool.RouteTest(Amtool.Exported, labels, receivers));
 
         Assert.True(exitCode == 0, output);
         Assert.Contains(route, output[output.IndexOf("Matching routes:", StringComparison.Ordinal)..]);
@@ -183,6 +211,16 @@ public class AlertmanagerConfigTests(AlertmanagerConfigTests.Amtool amtool) : IC
                 _runs[folder] = ["check-config", $"/aspire/{folder}/alertmanager.yml"];
             }
 
+            _copies.Write(Path.Combine(Exported, "alertmanager.yml"), ExportedCluster.Default.AlertmanagerConfig);
+            _runs[Exported] = ["check-config", $"/aspire/{Exported}/alertmanager.yml"];
+            foreach (var (_, labels, receivers, _) in s_routes.Where(r => !r.WithExternalReceivers))
+            {
+                _runs[RouteTest(Exported, labels, receivers)] =
+                [
+                    "config", "routes", "test", $"--config.file=/aspire/{Exported}/alertmanager.yml", "--tree", $"--verify.receivers={receivers}", .. labels.Split(' '),
+                ];
+            }
+
             foreach (var (withExternalReceivers, labels, receivers, _) in s_routes)
             {
                 _runs[RouteTest(withExternalReceivers, labels, receivers)] =
@@ -203,8 +241,14 @@ public class AlertmanagerConfigTests(AlertmanagerConfigTests.Amtool amtool) : IC
             });
         }
 
+        /// <summary>The run (and folder) of the configuration exported for kube-prometheus-stack.</summary>
+        public const string Exported = "kubernetes";
+
         /// <summary>The key of a route test's run.</summary>
-        public static string RouteTest(bool withExternalReceivers, string labels, string receivers) => $"routes {withExternalReceivers} {labels} {receivers}";
+        public static string RouteTest(bool withExternalReceivers, string labels, string receivers) => RouteTest(withExternalReceivers.ToString(), labels, receivers);
+
+        /// <summary>The key of a route test's run on a named configuration.</summary>
+        public static string RouteTest(string configuration, string labels, string receivers) => $"routes {configuration} {labels} {receivers}";
 
         /// <summary>A run's exit code and output.</summary>
         public (int ExitCode, string Output) Result(string run) => _results.Value[run];
