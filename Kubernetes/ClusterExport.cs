@@ -46,6 +46,11 @@ public sealed class ClusterExport(ExportOptions options)
     {
         var files = Render();
         var target = options.OutputDirectory;
+        if (File.Exists(target))
+        {
+            throw new ExportException($"{target}: a file, not a folder; name a folder with --output.");
+        }
+
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !File.Exists(Path.Combine(target, Marker)))
         {
             throw new ExportException($"{target}: the folder holds files that no export wrote; name an empty or new folder with --output.");
@@ -74,11 +79,15 @@ public sealed class ClusterExport(ExportOptions options)
             {
                 Directory.Move(staging, target);
             }
-            catch (IOException) when (Directory.Exists(previous))
+            catch (Exception) when (Directory.Exists(previous) && !Directory.Exists(target))
             {
                 Directory.Move(previous, target);
                 throw;
             }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ExportException($"{target}: could not be written: {ex.Message}");
         }
         finally
         {
@@ -115,7 +124,13 @@ public sealed class ClusterExport(ExportOptions options)
         files[$"{ManifestsFolder}/probe-{ClusterScrape.BlackboxJob}.yaml"] = Yaml.Write(BlackboxProbe(), Header($"the Probe of job {ClusterScrape.BlackboxJob}: every Ingress labelled {ClusterScrape.ProbeLabel}: \"true\"", null));
 
         var folder = DashboardFolder();
-        foreach (var dashboard in Directory.GetFiles(Path.Combine(_p, "grafana", "dashboards"), "*.json").Order(StringComparer.Ordinal))
+        var dashboards = Path.Combine(_p, "grafana", "dashboards");
+        if (!Directory.Exists(dashboards))
+        {
+            throw new ExportException($"{dashboards}: the dashboards folder does not exist.");
+        }
+
+        foreach (var dashboard in Directory.GetFiles(dashboards, "*.json").Order(StringComparer.Ordinal))
         {
             if (!LocalDashboards.Contains(Path.GetFileName(dashboard)))
             {
@@ -158,21 +173,34 @@ public sealed class ClusterExport(ExportOptions options)
         foreach (var group in groups)
         {
             var name = group is YamlMappingNode g ? Required<YamlScalarNode>(alertsPath, g, "name").Value! : throw new ExportException($"{alertsPath}:{group.Start.Line}: a group must be a mapping.");
-            rules.Add(Str(RuleMapKey(name)), Map(("groups", Seq([Copy(group)]))));
+            var key = RuleMapKey(name);
+            if (!Names.IsDnsSubdomain(key) || rules.Children.ContainsKey(Str(key)))
+            {
+                throw new ExportException($"{alertsPath}:{group.Start.Line}: group '{name}' makes the PrometheusRule name '{key}', {(rules.Children.ContainsKey(Str(key)) ? "which another group makes too" : "not a valid Kubernetes name")}: name groups with lower-case letters, digits and '-'.");
+            }
+
+            rules.Add(Str(key), Map(("groups", Seq([Copy(group)]))));
         }
 
+        // The versions proven here (eng/images/pins.txt), not the chart's newer defaults: the promtool and amtool checks
+        // of the export run these.
+        var pins = Pins();
+        YamlMappingNode? Image(string component) => pins.TryGetValue(component, out var tag) ? Map(("tag", Str(tag))) : null;
         return Map(
             ("additionalPrometheusRulesMap", rules),
+            ("prometheus-node-exporter", Image("node-exporter") is { } nodeImage ? Map(("image", nodeImage)) : null),
             ("prometheus", Map(("prometheusSpec", Map(
+                ("image", Image("prometheus")),
                 ("scrapeInterval", Global("scrape_interval")),
                 ("scrapeTimeout", Global("scrape_timeout")),
                 ("evaluationInterval", Global("evaluation_interval")),
                 ("externalLabels", Global("external_labels")),
                 ("retention", Str(options.Retention)))))),
             ("alertmanager", Map(
-                ("config", AlertmanagerConfig()),
-                ("alertmanagerSpec", Map(("secrets", Seq(ReceiverSecret)))))),
+                ("config", AlertmanagerConfig().Config),
+                ("alertmanagerSpec", Map(("image", Image("alertmanager")), ("secrets", Seq(ReceiverSecret)))))),
             ("grafana", Map(
+                ("image", Image("grafana")),
                 ("admin", Map(("existingSecret", Str(GrafanaAdminSecret)), ("userKey", Str("admin-user")), ("passwordKey", Str("admin-password")))),
                 ("sidecar", Map(("dashboards", Map(
                     ("enabled", Plain("true")),
@@ -194,45 +222,44 @@ public sealed class ClusterExport(ExportOptions options)
     public const string FolderAnnotation = "grafana_folder";
 
     /// <summary>
-    /// alertmanager.yml, with every receiver field that holds a URL or a password read from a file of the mounted
-    /// receivers Secret instead (Alertmanager's <c>*_file</c> fields), so no credential sits in the values.
+    /// alertmanager.yml, with every URL, password, key and token read from a file of the mounted receivers Secret
+    /// (<see cref="AlertmanagerSecrets"/>), and what the chart's own rules need of the routes: the chart's values route
+    /// its <c>InfoInhibitor</c> alert to a receiver that drops it and inhibit its <c>severity="info"</c> alerts with it
+    /// (values.yaml l. 553-590 at 88.5.3; templates/prometheus/rules-1.14/general.rules.yaml: "This alert should be
+    /// routed to a null receiver"). Helm replaces the chart's lists by ours, so those go in here, after ours.
     /// </summary>
-    private YamlMappingNode AlertmanagerConfig()
+    private (YamlMappingNode Config, IReadOnlyList<string> SecretKeys) AlertmanagerConfig()
     {
         var path = Path.Combine(_p, "alertmanager", "alertmanager.yml");
-        var config = Copy(Load(path));
-        foreach (var receiver in Required<YamlSequenceNode>(path, config, "receivers").Children.OfType<YamlMappingNode>())
-        {
-            var name = Required<YamlScalarNode>(path, receiver, "name").Value!;
-            foreach (var (kind, entries) in receiver.Children.Where(c => c.Value is YamlSequenceNode).Select(c => (((YamlScalarNode)c.Key).Value!, (YamlSequenceNode)c.Value)))
-            {
-                var index = 0;
-                foreach (var entry in entries.Children.OfType<YamlMappingNode>())
-                {
-                    foreach (var field in ReceiverSecrets.Fields(kind))
-                    {
-                        if (entry.Children.Remove(new YamlScalarNode(field)))
-                        {
-                            var key = $"{name}.{kind.Replace("_configs", "", StringComparison.Ordinal)}{(index == 0 ? "" : $"-{index}")}.{field.Replace('_', '-')}";
-                            entry.Children.Add(Str($"{field}_file"), Str(ReceiverSecrets.MountPath(ReceiverSecret, key)));
-                        }
-                    }
+        // A fresh load (each call parses the file), changed in place: its nodes keep their lines for messages.
+        var config = Load(path);
+        var keys = AlertmanagerSecrets.Rewrite(path, config, ReceiverSecret);
 
-                    index++;
-                }
-            }
+        var receivers = Required<YamlSequenceNode>(path, config, "receivers");
+        if (receivers.Children.OfType<YamlMappingNode>().Any(r => Optional<YamlScalarNode>(r, "name")?.Value == NullReceiver))
+        {
+            throw new ExportException($"{path}:{receivers.Start.Line}: a receiver is named '{NullReceiver}', which the export adds for the chart's InfoInhibitor.");
         }
 
-        return config;
+        receivers.Add(Map(("name", Str(NullReceiver))));
+        var route = Required<YamlMappingNode>(path, config, "route");
+        var routes = Optional<YamlSequenceNode>(route, "routes") ?? new YamlSequenceNode();
+        route.Children[Str("routes")] = routes;
+        routes.Children.Insert(0, Map(("matchers", Seq("alertname=\"InfoInhibitor\"")), ("receiver", Str(NullReceiver))));
+        var inhibit = Optional<YamlSequenceNode>(config, "inhibit_rules") ?? new YamlSequenceNode();
+        config.Children[Str("inhibit_rules")] = inhibit;
+        inhibit.Add(Map(("source_matchers", Seq("severity=~\"critical|warning\"")), ("target_matchers", Seq("severity=\"info\"")), ("equal", Seq("namespace", "alertname"))));
+        inhibit.Add(Map(("source_matchers", Seq("alertname=\"InfoInhibitor\"")), ("target_matchers", Seq("severity=\"info\"")), ("equal", Seq("namespace"))));
+        inhibit.Add(Map(("target_matchers", Seq("alertname=\"InfoInhibitor\""))));
+        return (config, keys);
     }
 
-    /// <summary>The keys the receivers Secret must hold, each with the receiver field it feeds.</summary>
+    /// <summary>The receiver that drops what it gets, for the chart's InfoInhibitor.</summary>
+    public const string NullReceiver = "null";
+
+    /// <summary>The keys the receivers Secret must hold.</summary>
     /// <returns>The keys.</returns>
-    public IReadOnlyList<string> ReceiverSecretKeys()
-    {
-        var prefix = ReceiverSecrets.MountPath(ReceiverSecret, "");
-        return [.. AlertmanagerConfig().AllNodes.OfType<YamlScalarNode>().Select(s => s.Value ?? "").Where(v => v.StartsWith(prefix, StringComparison.Ordinal)).Select(v => v[prefix.Length..])];
-    }
+    public IReadOnlyList<string> ReceiverSecretKeys() => AlertmanagerConfig().SecretKeys;
 
     private YamlMappingNode Metadata(string name, IEnumerable<(string Key, string Value)> labels, IEnumerable<(string Key, string Value)>? annotations = null) => Map(
         ("name", Str(name)),
@@ -259,7 +286,7 @@ public sealed class ClusterExport(ExportOptions options)
             ("metadata", Metadata($"{options.Release}-{scrape.Job}", [(KubePrometheusStack.ReleaseLabel, options.Release)])),
             ("spec", Map(
                 ("jobLabel", scrape.Job == ClusterScrape.ServicesJob ? Str("app.kubernetes.io/name") : null),
-                ("namespaceSelector", Map(("matchNames", Seq(options.Namespace)))),
+                ("namespaceSelector", scrape.AnyNamespace ? Map(("any", Plain("true"))) : Map(("matchNames", Seq(options.Namespace)))),
                 ("selector", Map(("matchLabels", Map([.. scrape.Selector.Select(s => (s.Key, (YamlNode?)Str(s.Value.Replace("{release}", options.Release, StringComparison.Ordinal))))])))),
                 ("endpoints", Seq([Map(
                     ("port", Str(scrape.Port)),
@@ -276,7 +303,8 @@ public sealed class ClusterExport(ExportOptions options)
             ("module", Str("http_2xx")),
             ("prober", Map(("url", Str($"prometheus-blackbox-exporter.{options.Namespace}.svc:9115")))),
             ("targets", Map(("ingress", Map(
-                ("namespaceSelector", Map(("matchNames", Seq(options.Namespace)))),
+                // The team's Ingresses, in whichever namespace.
+                ("namespaceSelector", Map(("any", Plain("true")))),
                 ("selector", Map(("matchLabels", Map((ClusterScrape.ProbeLabel, Str("true")))))))))))));
 
     private string DashboardFolder()
@@ -289,6 +317,11 @@ public sealed class ClusterExport(ExportOptions options)
     private YamlMappingNode DashboardConfigMap(string path, string folder)
     {
         var name = Path.GetFileNameWithoutExtension(path);
+        if (!Names.IsDnsSubdomain($"{options.Release}-dashboard-{name}") || !Names.IsConfigMapKey($"{name}.json"))
+        {
+            throw new ExportException($"{path}: '{name}' makes no valid ConfigMap name: name dashboard files with lower-case letters, digits and '-'.");
+        }
+
         var json = File.ReadAllText(path);
         try
         {
@@ -334,7 +367,9 @@ public sealed class ClusterExport(ExportOptions options)
             ("defaultAirflowTag", pins.TryGetValue("airflow", out var airflow) ? Str(airflow) : null),
             ("airflowVersion", pins.TryGetValue("airflow", out airflow) ? Str(airflow) : null),
             ("images", pins.TryGetValue("statsd-exporter", out var statsd) ? Map(("statsd", Map(("tag", Str(statsd))))) : null),
-            ("statsd", Map(("enabled", Plain("true")), ("overrideMappings", mappings))));
+            // With podAnnotations set, the chart annotates the statsd-exporter's pods with a checksum of the mapping's
+            // ConfigMap, so a changed mapping restarts them (chart/templates/statsd/statsd-deployment.yaml).
+            ("statsd", Map(("enabled", Plain("true")), ("podAnnotations", Map(("monitoring/mapping", Str("provisioning/statsd/mappings.yml")))), ("overrideMappings", mappings))));
     }
 
     /// <summary>The image tags of <c>eng/images/pins.txt</c> beside <c>provisioning/</c>, by component; none where there is no such file.</summary>
@@ -342,7 +377,8 @@ public sealed class ClusterExport(ExportOptions options)
     {
         var path = Path.Combine(_p, "..", "eng", "images", "pins.txt");
         return File.Exists(path)
-            ? File.ReadLines(path).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(c => c.Length >= 4 && !c[0].StartsWith('#')).ToDictionary(c => c[0], c => c[3], StringComparer.Ordinal)
+            ? File.ReadLines(path).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(c => c.Length >= 4 && !c[0].StartsWith('#'))
+                .GroupBy(c => c[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last()[3], StringComparer.Ordinal)
             : [];
     }
 

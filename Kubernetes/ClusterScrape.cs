@@ -10,7 +10,9 @@ namespace Monitoring.Kubernetes;
 /// <param name="Selector">The labels of the component's Service (<c>{release}</c> stands for the release name).</param>
 /// <param name="Port">The name of the Service's port to scrape.</param>
 /// <param name="Path">The metrics path.</param>
-internal sealed record ClusterScrape(string Job, string Runs, IReadOnlyDictionary<string, string> Selector, string Port, string Path = "/metrics")
+/// <param name="AnyNamespace">Whether its Services are looked for in every namespace (the team's applications and
+/// Airflow live in their own), rather than in the export's (the chart's and the exporters installed beside it).</param>
+internal sealed record ClusterScrape(string Job, string Runs, IReadOnlyDictionary<string, string> Selector, string Port, string Path = "/metrics", bool AnyNamespace = false)
 {
     /// <summary>The label that marks the Service of a .NET service of the team's, as <c>WithMonitoring</c> does locally.</summary>
     public const string ServiceKindLabel = "monitoring/kind";
@@ -43,7 +45,7 @@ internal sealed record ClusterScrape(string Job, string Runs, IReadOnlyDictionar
         new("kafka", "the prometheus-kafka-exporter chart", new Dictionary<string, string> { ["app"] = "prometheus-kafka-exporter" }, "exporter-port"),
         // apache/airflow chart/templates/statsd/statsd-service.yaml: labels tier and component, port "statsd-scrape"
         // (9102); the chart ships no ServiceMonitor of its own.
-        new("airflow", "the Airflow chart's statsd-exporter", new Dictionary<string, string> { ["tier"] = "airflow", ["component"] = "statsd" }, "statsd-scrape"),
-        new(ServicesJob, $"your .NET services' Services, labelled {ServiceKindLabel}: service", new Dictionary<string, string> { [ServiceKindLabel] = "service" }, "http"),
+        new("airflow", "the Airflow chart's statsd-exporter", new Dictionary<string, string> { ["tier"] = "airflow", ["component"] = "statsd" }, "statsd-scrape", AnyNamespace: true),
+        new(ServicesJob, $"your .NET services' Services, labelled {ServiceKindLabel}: service", new Dictionary<string, string> { [ServiceKindLabel] = "service" }, "http", AnyNamespace: true),
     ];
 }

@@ -22,7 +22,8 @@ public static class ExportCommand
             var export = new ClusterExport(options);
             var files = export.Write();
             output.WriteLine($"Wrote {files.Count} files to {options.OutputDirectory} for release {options.Release} in namespace {options.Namespace}.");
-            output.WriteLine($"Secret {export.ReceiverSecret} needs the keys: {string.Join(", ", export.ReceiverSecretKeys())}.");
+            var keys = export.ReceiverSecretKeys();
+            output.WriteLine(keys.Count == 0 ? $"Secret {export.ReceiverSecret} needs no keys (create it empty: the values mount it)." : $"Secret {export.ReceiverSecret} needs the keys: {string.Join(", ", keys)}.");
             output.WriteLine($"Secret {export.GrafanaAdminSecret} needs the keys: admin-user, admin-password.");
             output.WriteLine("Next: docs/kubernetes.md.");
             return 0;

@@ -48,20 +48,25 @@ public sealed partial record ExportOptions(string Release, string Namespace, str
         var ns = values.GetValueOrDefault("--namespace") ?? throw new ExportException("--namespace is required: the namespace of the release.");
         // Helm's rule for release names (pkg/chartutil, ValidateReleaseName): a DNS-1123 label of at most 53 characters,
         // since the chart appends suffixes to it within the 63 of a Service name.
-        if (!DnsLabel().IsMatch(release) || release.Length > 53)
+        if (!Names.IsDnsLabel(release) || release.Length > 53)
         {
             throw new ExportException($"--release '{release}': a release name is lower-case letters, digits and '-', starts and ends with a letter or digit, at most 53 characters.");
         }
 
-        if (!DnsLabel().IsMatch(ns) || ns.Length > 63)
+        if (!Names.IsDnsLabel(ns))
         {
             throw new ExportException($"--namespace '{ns}': a namespace is lower-case letters, digits and '-', starts and ends with a letter or digit, at most 63 characters.");
         }
 
         var retention = values.GetValueOrDefault("--retention") ?? "15d";
-        if (!PrometheusDuration().IsMatch(retention))
+        if (retention.Length == 0 || !PrometheusDuration().IsMatch(retention))
         {
             throw new ExportException($"--retention '{retention}': a Prometheus duration such as 15d or 12h.");
+        }
+
+        if (values.GetValueOrDefault("--output") is "" || values.GetValueOrDefault("--provisioning") is "")
+        {
+            throw new ExportException("--output and --provisioning need a folder.");
         }
 
         return new ExportOptions(
@@ -72,9 +77,7 @@ public sealed partial record ExportOptions(string Release, string Namespace, str
             retention);
     }
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
-    private static partial Regex DnsLabel();
-
-    [GeneratedRegex("^([0-9]+(y|w|d|h|m|s|ms))+$")]
+    // The Prometheus CRD's Duration: units in order, each at most once.
+    [GeneratedRegex("^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$")]
     private static partial Regex PrometheusDuration();
 }

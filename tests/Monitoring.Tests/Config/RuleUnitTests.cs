@@ -97,7 +97,11 @@ public class RuleUnitTests(StackFixture stack)
         exported.Write("alerts.yml", ExportedCluster.Default.RulesFile);
         foreach (var f in files)
         {
-            exported.Write(Path.Combine("tests", f), File.ReadAllText(Path.Combine(s_testsDirectory, f)).Replace("/etc/prometheus/alerts.yml", "/export/alerts.yml", StringComparison.Ordinal));
+            var text = File.ReadAllText(Path.Combine(s_testsDirectory, f));
+            // Else the exported run would test the local rules again.
+            Assert.True(text.Contains("/etc/prometheus/alerts.yml", StringComparison.Ordinal) && text.Split("/etc/prometheus/").Length == 2,
+                $"{f}: its rule_files must be /etc/prometheus/alerts.yml alone");
+            exported.Write(Path.Combine("tests", f), text.Replace("/etc/prometheus/alerts.yml", "/export/alerts.yml", StringComparison.Ordinal));
         }
 
         var runs = files.Select(f => (IReadOnlyList<string>)["test", "rules", $"/etc/prometheus/tests/{f}"])

@@ -44,6 +44,7 @@ public class ClusterExportTests
     [InlineData(new[] { "--namespace", "n" }, "--release is required")]
     [InlineData(new[] { "--release", "Team_A", "--namespace", "n" }, "--release 'Team_A'")]
     [InlineData(new[] { "--release", "r", "--namespace", "n", "--retention", "two weeks" }, "--retention 'two weeks'")]
+    [InlineData(new[] { "--release", "r", "--namespace", "n", "--retention", "1h1d" }, "--retention '1h1d'")]
     [InlineData(new[] { "--release", "r", "--namespace", "n", "--colour", "x" }, "Unknown argument '--colour'")]
     public void Bad_arguments_are_named_and_nothing_is_written(string[] args, string message)
     {
@@ -129,7 +130,8 @@ public class ClusterExportTests
     {
         var rules = Export.ChartPrometheusRules().ToList();
 
-        Assert.Equal(7, rules.Count);
+        Assert.Equal(ExportedCluster.FileAsJson(Repo.Path("provisioning", "prometheus", "alerts.yml"))["groups"]!.AsArray().Count, rules.Count);
+        Assert.Equal(rules.Count, rules.Select(r => KubernetesSchemas.Json(r)!["metadata"]!["name"]!.GetValue<string>()).Distinct().Count());
         foreach (var rule in rules)
         {
             var problems = KubernetesSchemas.Problems(rule);
@@ -179,17 +181,83 @@ public class ClusterExportTests
     public void The_exported_alertmanager_config_is_alertmanager_yml_with_receiver_urls_read_from_the_mounted_secret()
     {
         var source = ExportedCluster.FileAsJson(Repo.Path("provisioning", "alertmanager", "alertmanager.yml"));
-        var exported = JsonNode.Parse(Export.AlertmanagerConfig)!;
+        var exported = Export.Values["alertmanager"]!["config"]!;
 
-        Assert.True(JsonNode.DeepEquals(source["route"], exported["route"]));
-        Assert.True(JsonNode.DeepEquals(source["inhibit_rules"], exported["inhibit_rules"]));
+        // Ours as they are, then what the chart's own rules need: its InfoInhibitor dropped, its info alerts inhibited.
+        var routes = (JsonArray)exported["route"]!["routes"]!;
+        Assert.Equal("null", routes[0]!["receiver"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(source["route"]!["routes"], new JsonArray([.. routes.Skip(1).Select(r => r!.DeepClone())])));
+        var inhibit = (JsonArray)exported["inhibit_rules"]!;
+        Assert.True(JsonNode.DeepEquals(source["inhibit_rules"], new JsonArray([.. inhibit.Take(((JsonArray)source["inhibit_rules"]!).Count).Select(r => r!.DeepClone())])));
         var secret = Export.Export.ReceiverSecret;
         Assert.Equal([secret], ((JsonArray)Export.Values["alertmanager"]!["alertmanagerSpec"]!["secrets"]!).Select(s => s!.GetValue<string>()));
-        foreach (var webhook in ((JsonArray)exported["receivers"]!).SelectMany(r => (JsonArray)r!["webhook_configs"]!))
+        foreach (var webhook in ((JsonArray)exported["receivers"]!).SelectMany(r => (JsonArray?)r!["webhook_configs"] ?? []))
         {
             Assert.Null(webhook!["url"]);
             Assert.StartsWith($"/etc/alertmanager/secrets/{secret}/", webhook["url_file"]!.GetValue<string>());
         }
+    }
+
+    [Fact]
+    public void Every_url_password_and_token_of_alertmanager_yml_is_read_from_the_secret_and_one_that_cannot_be_stops_the_export()
+    {
+        using var temp = new ReadableTempDirectory();
+        var provisioning = Path.Combine(temp.Path, "provisioning");
+        CopyDirectory(Repo.Path("provisioning"), provisioning);
+        var config = Path.Combine(provisioning, "alertmanager", "alertmanager.yml");
+        var text = File.ReadAllText(config);
+        File.WriteAllText(config, "global:\n  slack_api_url: https://hooks.slack.invalid/T000/B000/XXXX\n  smtp_auth_password: hunter2hunter2\n" + text.Replace("receivers:\n", """
+            receivers:
+              - name: ops
+                slack_configs:
+                  - channel: '#ops'
+                    api_url: https://hooks.slack.invalid/T000/B000/YYYY
+                email_configs:
+                  - to: ops@example.invalid
+                    auth_password: correcthorsebattery
+                webhook_configs:
+                  - url: https://hook.invalid/a
+                  - url: https://hook.invalid/b
+                    http_config:
+                      basic_auth: {username: am, password: s3cr3t-s3cr3t}
+                      authorization: {credentials: tok3n-tok3n}
+
+            """, StringComparison.Ordinal));
+
+        var export = ExportedCluster.Of(provisioning);
+
+        var values = export.Files[ClusterExport.ValuesFile];
+        foreach (var literal in new[] { "XXXX", "YYYY", "hunter2hunter2", "correcthorsebattery", "hook.invalid", "s3cr3t-s3cr3t", "tok3n-tok3n" })
+        {
+            Assert.DoesNotContain(literal, values);
+        }
+
+        Assert.Equal(
+            ["global.slack-api-url", "global.smtp-auth-password", "ops.slack.api-url", "ops.email.auth-password", "ops.webhook.url", "ops.webhook-1.url",
+             "ops.webhook-1.http-config.basic-auth.password", "ops.webhook-1.http-config.authorization.credentials", "probes.webhook.url", "watchdog.webhook.url"],
+            export.Export.ReceiverSecretKeys());
+        Assert.Contains($"password_file: /etc/alertmanager/secrets/{ExportedCluster.Release}-alertmanager-receivers/ops.webhook-1.http-config.basic-auth.password", values);
+
+        // WeChat's API secret has no file twin in Alertmanager: it would land in the values.
+        File.WriteAllText(config, File.ReadAllText(config).Replace("receivers:\n", "receivers:\n  - name: chat\n    wechat_configs:\n      - api_secret: w3ch4t-s3cr3t\n", StringComparison.Ordinal));
+        var line = File.ReadAllLines(config).ToList().FindIndex(l => l.Contains("w3ch4t", StringComparison.Ordinal)) + 1;
+        var ex = Assert.Throws<ExportException>(() => ExportedCluster.Of(provisioning));
+        Assert.Contains($"{config}:{line}: 'api_secret' holds a credential", ex.Message);
+    }
+
+    [Fact]
+    public void The_cluster_runs_the_versions_proven_here()
+    {
+        var pins = File.ReadLines(Repo.Path("eng", "images", "pins.txt")).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(c => c.Length >= 4 && !c[0].StartsWith('#')).ToDictionary(c => c[0], c => c[3]);
+        var values = Export.Values;
+
+        Assert.Equal(pins["prometheus"], values["prometheus"]!["prometheusSpec"]!["image"]!["tag"]!.GetValue<string>());
+        Assert.Equal(pins["alertmanager"], values["alertmanager"]!["alertmanagerSpec"]!["image"]!["tag"]!.GetValue<string>());
+        Assert.Equal(pins["grafana"], values["grafana"]!["image"]!["tag"]!.GetValue<string>());
+        Assert.Equal(pins["node-exporter"], values["prometheus-node-exporter"]!["image"]!["tag"]!.GetValue<string>());
+        var airflow = KubernetesSchemas.Json(Export.Files[ClusterExport.AirflowValuesFile])!;
+        Assert.Equal(pins["airflow"], airflow["defaultAirflowTag"]!.GetValue<string>());
+        Assert.Equal(pins["statsd-exporter"], airflow["images"]!["statsd"]!["tag"]!.GetValue<string>());
     }
 
     [Fact]

@@ -22,7 +22,7 @@ internal static partial class ClusterSelectors
             var (label, op, value) = (m.Groups["label"].Value, m.Groups["op"].Value, m.Groups["value"].Value);
             if (!s_labels.Contains(label) || op.StartsWith('!') || value.Contains('$'))
             {
-                // A dashboard variable: its values come from a query, checked on its own.
+                // A dashboard variable ($job): its values come from the variable's query, whose own selectors are checked.
                 continue;
             }
 
