@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Json.Schema;
 using k8s;
 using k8s.Models;
+using Monitoring.Kubernetes;
 using Monitoring.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 
@@ -50,7 +51,7 @@ internal static partial class KubernetesSchemas
             problems.AddRange(Strict<V1ConfigMap>(yaml));
             foreach (var key in (obj["data"] as JsonObject)?.Select(p => p.Key) ?? [])
             {
-                if (!ConfigMapKey().IsMatch(key) || key.Length > 253)
+                if (!Names.IsConfigMapKey(key))
                 {
                     problems.Add($"data.{key}: a key is letters, digits, '-', '_' and '.', at most 253 characters");
                 }
@@ -97,12 +98,12 @@ internal static partial class KubernetesSchemas
     {
         var problems = new List<string>(Strict<V1ObjectMeta>(metadata.ToJsonString()));
         var name = metadata["name"]?.GetValue<string>() ?? "";
-        if (!DnsSubdomain().IsMatch(name) || name.Length > 253)
+        if (!Names.IsDnsSubdomain(name))
         {
             problems.Add($"metadata.name '{name}': a DNS-1123 subdomain of at most 253 characters");
         }
 
-        if (metadata["namespace"]?.GetValue<string>() is { } ns && (!DnsLabel().IsMatch(ns) || ns.Length > 63))
+        if (metadata["namespace"]?.GetValue<string>() is { } ns && !Names.IsDnsLabel(ns))
         {
             problems.Add($"metadata.namespace '{ns}': a DNS-1123 label");
         }
@@ -144,7 +145,7 @@ internal static partial class KubernetesSchemas
         return parts switch
         {
             [var name] => name.Length <= 63 && QualifiedNamePart().IsMatch(name),
-            [var prefix, var name] => prefix.Length <= 253 && DnsSubdomain().IsMatch(prefix) && name.Length <= 63 && QualifiedNamePart().IsMatch(name),
+            [var prefix, var name] => Names.IsDnsSubdomain(prefix) && name.Length <= 63 && QualifiedNamePart().IsMatch(name),
             _ => false,
         };
     }
@@ -258,18 +259,9 @@ internal static partial class KubernetesSchemas
     [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
     private static partial Regex FloatScalar();
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
-    private static partial Regex DnsSubdomain();
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
-    private static partial Regex DnsLabel();
-
     [GeneratedRegex("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")]
     private static partial Regex QualifiedNamePart();
 
     [GeneratedRegex("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")]
     private static partial Regex LabelValue();
-
-    [GeneratedRegex("^[-._a-zA-Z0-9]+$")]
-    private static partial Regex ConfigMapKey();
 }
