@@ -97,11 +97,23 @@ public class RuleUnitTests(StackFixture stack)
         exported.Write("alerts.yml", ExportedCluster.Default.RulesFile);
         foreach (var f in files)
         {
-            var text = File.ReadAllText(Path.Combine(s_testsDirectory, f));
-            // Else the exported run would test the local rules again.
-            Assert.True(text.Contains("/etc/prometheus/alerts.yml", StringComparison.Ordinal) && text.Split("/etc/prometheus/").Length == 2,
-                $"{f}: its rule_files must be /etc/prometheus/alerts.yml alone");
-            exported.Write(Path.Combine("tests", f), text.Replace("/etc/prometheus/alerts.yml", "/export/alerts.yml", StringComparison.Ordinal));
+            // The file's rule_files point at the exported rules instead; else the run would test the local rules again.
+            var test = new YamlStream();
+            using (var reader = new StreamReader(Path.Combine(s_testsDirectory, f)))
+            {
+                test.Load(reader);
+            }
+
+            var root = (YamlMappingNode)test.Documents[0].RootNode;
+            if (root.Children[new YamlScalarNode("rule_files")] is not YamlSequenceNode { Children: [YamlScalarNode { Value: "/etc/prometheus/alerts.yml" }] })
+            {
+                throw new InvalidOperationException($"{f}: its rule_files must be /etc/prometheus/alerts.yml alone.");
+            }
+
+            root.Children[new YamlScalarNode("rule_files")] = new YamlSequenceNode(new YamlScalarNode("/export/alerts.yml"));
+            using var writer = new StringWriter();
+            test.Save(writer, assignAnchors: false);
+            exported.Write(Path.Combine("tests", f), writer.ToString());
         }
 
         var runs = files.Select(f => (IReadOnlyList<string>)["test", "rules", $"/etc/prometheus/tests/{f}"])
