@@ -7,7 +7,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 var monitoring = builder.AddMonitoring();
 
 // The services: Kafka, Probes (with its Kafka workload), and Airflow's metadata database.
-var kafka = monitoring.IsEnabled("kafka") ? builder.AddKafka("kafka").WithDataVolume() : null;
+var kafka = monitoring.IsEnabled("kafka") ? builder.AddKafkaBroker("kafka").WithDataVolume() : null;
 var probes = builder.AddProbes("probes", monitoring.ProbesHosting, kafka);
 var postgres = monitoring.IsEnabled("postgres")
     ? builder.AddPostgres("postgres", password: builder.AddUrlSafePassword("postgres-password")).WithPinnedImage().WithDataVolumePerMajorVersion()

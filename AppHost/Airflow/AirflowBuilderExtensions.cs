@@ -1,9 +1,8 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Monitoring.AppHost;
 
-namespace Aspire.Hosting;
+namespace Monitoring.AppHost;
 
 /// <summary>Adds Apache Airflow 3 (LocalExecutor, metadata on PostgreSQL, metrics over StatsD) to the application model.</summary>
 public static class AirflowBuilderExtensions

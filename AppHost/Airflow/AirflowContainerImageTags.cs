@@ -1,6 +1,5 @@
-using Monitoring.AppHost;
 
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>The official Apache Airflow image, pinned.</summary>
 internal static class AirflowContainerImageTags

@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>The part an Airflow container plays; each runs the same image with another command.</summary>
 public enum AirflowRole

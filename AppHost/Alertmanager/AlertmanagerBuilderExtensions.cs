@@ -1,6 +1,5 @@
-using Monitoring.AppHost;
 
-namespace Aspire.Hosting;
+namespace Monitoring.AppHost;
 
 /// <summary>Adds Alertmanager to the application model and wires its receivers.</summary>
 public static partial class AlertmanagerBuilderExtensions

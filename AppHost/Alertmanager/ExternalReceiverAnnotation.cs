@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>The kinds of receiver Alertmanager can send to besides the Probes webhook.</summary>
 public enum ExternalReceiverKind

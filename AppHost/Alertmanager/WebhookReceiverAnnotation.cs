@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>An Alertmanager receiver whose webhook URL is an endpoint of another resource.</summary>
 /// <param name="receiver">The receiver's name in <c>alertmanager.yml</c>.</param>

@@ -1,6 +1,5 @@
-using Monitoring.AppHost;
 
-namespace Aspire.Hosting;
+namespace Monitoring.AppHost;
 
 /// <summary>Adds a blackbox-exporter and the HTTP endpoints it probes.</summary>
 public static class BlackboxExporterBuilderExtensions

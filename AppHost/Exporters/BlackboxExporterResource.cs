@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>A Prometheus blackbox-exporter (probes HTTP endpoints from outside) running in a container.</summary>
 /// <param name="name">The resource name.</param>

@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>
 /// Has a Prometheus job scrape a blackbox-exporter once per probed URL: each URL is a target, and the

@@ -1,6 +1,5 @@
-using Monitoring.AppHost;
 
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>The official blackbox-exporter image, pinned.</summary>
 internal static class BlackboxExporterContainerImageTags

@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>An HTTP endpoint the blackbox-exporter probes.</summary>
 /// <param name="endpoint">The probed endpoint, as the exporter's container sees it.</param>

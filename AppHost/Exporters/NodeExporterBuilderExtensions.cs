@@ -1,5 +1,5 @@
 
-namespace Aspire.Hosting;
+namespace Monitoring.AppHost;
 
 /// <summary>Adds a node-exporter to the application model.</summary>
 public static class NodeExporterBuilderExtensions

@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>A Prometheus node-exporter (host CPU, memory, disk, network) running in a container.</summary>
 /// <param name="name">The resource name.</param>

@@ -1,4 +1,4 @@
-namespace Aspire.Hosting;
+namespace Monitoring.AppHost;
 
 /// <summary>Adds a postgres-exporter for a PostgreSQL server of the model.</summary>
 public static class PostgresExporterBuilderExtensions

@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>A Grafana server running in a container, with provisioned datasources and dashboards.</summary>
 /// <param name="name">The resource name.</param>

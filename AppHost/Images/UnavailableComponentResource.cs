@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>
 /// Stands in the dashboard for a component that is on but whose image can be had here neither locally nor from a

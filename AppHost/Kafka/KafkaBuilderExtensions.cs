@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Aspire.Hosting;
+namespace Monitoring.AppHost;
 
 /// <summary>Adds a Kafka broker and its exporter to the application model.</summary>
 public static class KafkaBuilderExtensions
@@ -23,12 +23,12 @@ public static class KafkaBuilderExtensions
     /// <param name="name">The resource name.</param>
     /// <param name="port">The host port of the host listener; random when not given.</param>
     /// <returns>The resource builder.</returns>
-    public static IResourceBuilder<KafkaServerResource> AddKafka(this IDistributedApplicationBuilder builder, [ResourceName] string name, int? port = null)
+    public static IResourceBuilder<KafkaBrokerResource> AddKafkaBroker(this IDistributedApplicationBuilder builder, [ResourceName] string name, int? port = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
 
-        var kafka = new KafkaServerResource(name);
+        var kafka = new KafkaBrokerResource(name);
         string? bootstrapServers = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(kafka, async (_, ct) =>
             bootstrapServers = await kafka.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
@@ -43,8 +43,8 @@ public static class KafkaBuilderExtensions
         return builder.AddResource(kafka)
             .WithImage(KafkaContainerImageTags.Image, KafkaContainerImageTags.Tag)
             .WithImageRegistry(KafkaContainerImageTags.Registry)
-            .WithEndpoint(targetPort: BrokerPort, port: port, name: KafkaServerResource.PrimaryEndpointName)
-            .WithEndpoint(targetPort: InternalBrokerPort, name: KafkaServerResource.InternalEndpointName)
+            .WithEndpoint(targetPort: BrokerPort, port: port, name: KafkaBrokerResource.PrimaryEndpointName)
+            .WithEndpoint(targetPort: InternalBrokerPort, name: KafkaBrokerResource.InternalEndpointName)
             .WithEnvironment("KAFKA_NODE_ID", "1")
             .WithEnvironment("CLUSTER_ID", ClusterId)
             .WithEnvironment("KAFKA_PROCESS_ROLES", "broker,controller")
@@ -68,7 +68,7 @@ public static class KafkaBuilderExtensions
     /// <param name="builder">The Kafka resource builder.</param>
     /// <param name="name">The volume name; generated when not given.</param>
     /// <returns>The resource builder.</returns>
-    public static IResourceBuilder<KafkaServerResource> WithDataVolume(this IResourceBuilder<KafkaServerResource> builder, string? name = null)
+    public static IResourceBuilder<KafkaBrokerResource> WithDataVolume(this IResourceBuilder<KafkaBrokerResource> builder, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.WithVolume(name ?? VolumeNameGenerator.Generate(builder, "data"), DataMountPath);
@@ -82,7 +82,7 @@ public static class KafkaBuilderExtensions
     /// <param name="name">The resource name.</param>
     /// <param name="kafka">The broker.</param>
     /// <returns>The resource builder.</returns>
-    public static IResourceBuilder<KafkaExporterResource> AddKafkaExporter(this IDistributedApplicationBuilder builder, [ResourceName] string name, IResourceBuilder<KafkaServerResource> kafka)
+    public static IResourceBuilder<KafkaExporterResource> AddKafkaExporter(this IDistributedApplicationBuilder builder, [ResourceName] string name, IResourceBuilder<KafkaBrokerResource> kafka)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);

@@ -1,6 +1,5 @@
-using Monitoring.AppHost;
 
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>The official Apache Kafka image (KRaft, no ZooKeeper), pinned.</summary>
 internal static class KafkaContainerImageTags

@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>A kafka-exporter (brokers, topics, partitions, consumer-group lag) running in a container.</summary>
 /// <param name="name">The resource name.</param>

@@ -1,8 +1,7 @@
 using System.Reflection;
 using System.Runtime.Versioning;
-using Monitoring.AppHost;
 
-namespace Aspire.Hosting;
+namespace Monitoring.AppHost;
 
 /// <summary>Adds the Probes service (metrics, fault scenarios, the Alertmanager webhook receiver).</summary>
 public static class ProbesBuilderExtensions
@@ -34,7 +33,7 @@ public static class ProbesBuilderExtensions
     /// <param name="kafka">A broker for its Kafka workload (producer and consumer group); none when not given.</param>
     /// <returns>The resource builder.</returns>
     public static IResourceBuilder<IResourceWithEndpoints> AddProbes(
-        this IDistributedApplicationBuilder builder, [ResourceName] string name, ProbesHosting hosting, IResourceBuilder<KafkaServerResource>? kafka = null)
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, ProbesHosting hosting, IResourceBuilder<KafkaBrokerResource>? kafka = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -140,7 +139,7 @@ public static class ProbesBuilderExtensions
     }
 
     /// <summary>Points the Kafka workload at the broker (as the host or a container reaches it) and starts after it.</summary>
-    private static IResourceBuilder<T> WithKafka<T>(IResourceBuilder<T> probes, IResourceBuilder<KafkaServerResource>? kafka, Func<KafkaServerResource, ReferenceExpression> bootstrapServers)
+    private static IResourceBuilder<T> WithKafka<T>(IResourceBuilder<T> probes, IResourceBuilder<KafkaBrokerResource>? kafka, Func<KafkaBrokerResource, ReferenceExpression> bootstrapServers)
         where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
         kafka is null
             ? probes

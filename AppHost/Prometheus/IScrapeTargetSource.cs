@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>A Prometheus <c>file_sd</c> target group: addresses and the labels they share.</summary>
 /// <param name="Targets">The <c>targets</c> entries.</param>

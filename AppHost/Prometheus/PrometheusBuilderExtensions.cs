@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Monitoring.AppHost;
 
-namespace Aspire.Hosting;
+namespace Monitoring.AppHost;
 
 /// <summary>Adds Prometheus to the application model and wires what it scrapes.</summary>
 public static class PrometheusBuilderExtensions

@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>One endpoint Prometheus scrapes, written to <c>/aspire/targets/{Job}.json</c>.</summary>
 /// <param name="job">The scrape job (file name and <c>job</c> label).</param>

@@ -1,4 +1,4 @@
-namespace Aspire.Hosting;
+namespace Monitoring.AppHost;
 
 /// <summary>Monitors a .NET service of the application model: one call, and its metrics, alerts and dashboard follow.</summary>
 public static class ServiceMonitoringBuilderExtensions

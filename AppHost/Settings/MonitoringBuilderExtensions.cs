@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
-using Monitoring.AppHost;
 
-namespace Aspire.Hosting;
+namespace Monitoring.AppHost;
 
 /// <summary>Stack-wide settings: the <c>Monitoring</c> section, secret passwords, the provisioning folder, fixed host ports.</summary>
 public static class MonitoringBuilderExtensions

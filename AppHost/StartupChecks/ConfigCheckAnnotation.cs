@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>
 /// A component's own validator for its configuration folder (promtool, amtool, <c>--config.check</c>), run from the

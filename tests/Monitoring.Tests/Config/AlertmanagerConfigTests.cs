@@ -1,4 +1,3 @@
-using Monitoring.AppHost;
 using Monitoring.Tests.Infrastructure;
 using Monitoring.Tests.Kubernetes;
 using YamlDotNet.RepresentationModel;

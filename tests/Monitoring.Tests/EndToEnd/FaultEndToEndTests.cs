@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Monitoring.AppHost;
 using Monitoring.Tests.Infrastructure;
 using Npgsql;
 

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Monitoring.AppHost;
 using Monitoring.Tests.Infrastructure;
 using Monitoring.Tests.Reporting;
 
@@ -105,7 +104,7 @@ public class FullGraphEndToEndTests
     /// </summary>
     internal static void AddSecondBroker(IDistributedApplicationTestingBuilder builder)
     {
-        var kafka = builder.CreateResourceBuilder(builder.Resources.OfType<KafkaServerResource>().Single());
+        var kafka = builder.CreateResourceBuilder(builder.Resources.OfType<KafkaBrokerResource>().Single());
         kafka.WithEnvironment("KAFKA_LISTENERS", "HOST://0.0.0.0:9092,INTERNAL://0.0.0.0:9093,CONTROLLER://0.0.0.0:9094")
             .WithEnvironment("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka:9094");
         var image = PinnedImages.Of("kafka");

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Monitoring.AppHost;
 using Monitoring.Tests.Infrastructure;
 
 namespace Monitoring.Tests.Images;

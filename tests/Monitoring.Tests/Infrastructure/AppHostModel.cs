@@ -3,7 +3,6 @@ using Aspire.Hosting.Lifecycle;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Monitoring.AppHost;
 
 namespace Monitoring.Tests.Infrastructure;
 

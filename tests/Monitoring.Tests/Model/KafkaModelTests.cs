@@ -8,7 +8,7 @@ public class KafkaModelTests
     public async Task Runs_a_single_kraft_node_of_the_pinned_official_image_with_a_data_volume()
     {
         await using var app = await AppHostModel.BuildAsync();
-        var kafka = app.Resource<KafkaServerResource>("kafka");
+        var kafka = app.Resource<KafkaBrokerResource>("kafka");
         var environment = await app.EnvironmentOfAsync(kafka);
 
         Assert.Equal("docker.io/apache/kafka:4.1.0", AppHostModel.ImageOf(kafka));
@@ -22,7 +22,7 @@ public class KafkaModelTests
     public async Task Has_a_host_listener_for_the_connection_string_and_an_internal_one_for_containers()
     {
         await using var app = await AppHostModel.BuildAsync();
-        var kafka = app.Resource<KafkaServerResource>("kafka");
+        var kafka = app.Resource<KafkaBrokerResource>("kafka");
         var environment = await app.EnvironmentOfAsync(kafka);
 
         Assert.Equal(9092, AppHostModel.EndpointOf(kafka, "tcp").TargetPort);

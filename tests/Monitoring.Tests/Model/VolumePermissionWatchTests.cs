@@ -1,4 +1,3 @@
-using Monitoring.AppHost;
 
 namespace Monitoring.Tests.Model;
 

@@ -1,9 +1,8 @@
-using Monitoring.AppHost;
 
-namespace Aspire.Hosting;
+namespace Monitoring.AppHost;
 
 /// <summary>The stack's PostgreSQL server (Aspire.Hosting.PostgreSQL) with its pinned image and a data volume per major version.</summary>
-public static class PostgresBuilderExtensions
+public static class PostgresServerBuilderExtensions
 {
     /// <summary>
     /// Runs the image <c>eng/images/pins.txt</c> pins for <c>postgres</c> (Aspire.Hosting.PostgreSQL's own default

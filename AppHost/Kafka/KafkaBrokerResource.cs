@@ -1,4 +1,4 @@
-namespace Aspire.Hosting.ApplicationModel;
+namespace Monitoring.AppHost;
 
 /// <summary>
 /// A single-node Apache Kafka broker (KRaft: broker and controller in one process) running in a container. Host
@@ -6,7 +6,7 @@ namespace Aspire.Hosting.ApplicationModel;
 /// through <see cref="InternalEndpoint"/>, which the broker advertises under its network alias.
 /// </summary>
 /// <param name="name">The resource name.</param>
-public class KafkaServerResource(string name) : ContainerResource(name), IResourceWithConnectionString
+public class KafkaBrokerResource(string name) : ContainerResource(name), IResourceWithConnectionString
 {
     internal const string PrimaryEndpointName = "tcp";
     internal const string InternalEndpointName = "internal";
