@@ -56,8 +56,8 @@ public static class AirflowBuilderExtensions
         var dags = Path.GetFullPath(dagsDirectory);
 
         IResourceBuilder<AirflowResource> Add(string resourceName, AirflowRole role) => builder.AddResource(new AirflowResource(resourceName, role))
-            .WithImage(AirflowContainerImageTags.Image, AirflowContainerImageTags.Tag)
-            .WithImageRegistry(AirflowContainerImageTags.Registry)
+            .WithImage(PinnedImages.Airflow.Image, PinnedImages.Airflow.Tag)
+            .WithImageRegistry(PinnedImages.Airflow.Registry)
             .WithBindMount(dags, DagsMountPath, isReadOnly: true)
             .WithEnvironment("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", connection)
             .WithEnvironment("AIRFLOW__CORE__EXECUTOR", "LocalExecutor")
@@ -131,8 +131,8 @@ public static class AirflowBuilderExtensions
 
         ProvisioningValidation.ValidateYamlAtStart(builder, Path.Combine(Path.GetFullPath(mappingDirectory), "mappings.yml"));
         return builder.AddResource(new StatsdExporterResource(name))
-            .WithImage(StatsdExporterContainerImageTags.Image, StatsdExporterContainerImageTags.Tag)
-            .WithImageRegistry(StatsdExporterContainerImageTags.Registry)
+            .WithImage(PinnedImages.StatsdExporter.Image, PinnedImages.StatsdExporter.Tag)
+            .WithImageRegistry(PinnedImages.StatsdExporter.Registry)
             .WithHttpEndpoint(targetPort: StatsdExporterResource.HttpPort, name: StatsdExporterResource.PrimaryEndpointName)
             .WithEndpoint(targetPort: StatsdExporterResource.StatsdPort, name: StatsdExporterResource.StatsdEndpointName, scheme: "udp", protocol: ProtocolType.Udp)
             .WithBindMount(Path.GetFullPath(mappingDirectory), StatsdMappingMountPath, isReadOnly: true)

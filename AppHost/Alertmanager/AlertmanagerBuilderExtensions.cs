@@ -35,8 +35,8 @@ public static partial class AlertmanagerBuilderExtensions
         });
 
         return builder.AddResource(resource)
-            .WithImage(AlertmanagerContainerImageTags.Image, AlertmanagerContainerImageTags.Tag)
-            .WithImageRegistry(AlertmanagerContainerImageTags.Registry)
+            .WithImage(PinnedImages.Alertmanager.Image, PinnedImages.Alertmanager.Tag)
+            .WithImageRegistry(PinnedImages.Alertmanager.Registry)
             .WithHttpEndpoint(port: port, targetPort: AlertmanagerResource.HttpPort, name: AlertmanagerResource.PrimaryEndpointName)
             .WithBindMount(resource.ConfigDirectory, ConfigMountPath, isReadOnly: true)
             .WithConfigCheck("amtool", ConfigFileName, ["check-config", $"{ConfigMountPath}/{ConfigFileName}"], resource.ConfigDirectory, ConfigMountPath)

@@ -22,8 +22,8 @@ public static class BlackboxExporterBuilderExtensions
 
         ProvisioningValidation.ValidateYamlAtStart(builder, Path.Combine(Path.GetFullPath(configDirectory), "config.yml"));
         return builder.AddResource(new BlackboxExporterResource(name))
-            .WithImage(BlackboxExporterContainerImageTags.Image, BlackboxExporterContainerImageTags.Tag)
-            .WithImageRegistry(BlackboxExporterContainerImageTags.Registry)
+            .WithImage(PinnedImages.BlackboxExporter.Image, PinnedImages.BlackboxExporter.Tag)
+            .WithImageRegistry(PinnedImages.BlackboxExporter.Registry)
             .WithHttpEndpoint(targetPort: BlackboxExporterResource.HttpPort, name: BlackboxExporterResource.PrimaryEndpointName)
             .WithBindMount(Path.GetFullPath(configDirectory), ConfigMountPath, isReadOnly: true)
             .WithConfigCheck("blackbox_exporter", "config.yml", ["--config.check", $"--config.file={ConfigMountPath}/config.yml"], configDirectory, ConfigMountPath)

@@ -17,8 +17,8 @@ public static class NodeExporterBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(name);
 
         return builder.AddResource(new NodeExporterResource(name))
-            .WithImage(NodeExporterContainerImageTags.Image, NodeExporterContainerImageTags.Tag)
-            .WithImageRegistry(NodeExporterContainerImageTags.Registry)
+            .WithImage(PinnedImages.NodeExporter.Image, PinnedImages.NodeExporter.Tag)
+            .WithImageRegistry(PinnedImages.NodeExporter.Registry)
             .WithHttpEndpoint(port: port, targetPort: NodeExporterResource.HttpPort, name: NodeExporterResource.PrimaryEndpointName)
             .WithHttpHealthCheck("/metrics", endpointName: NodeExporterResource.PrimaryEndpointName);
     }

@@ -21,8 +21,8 @@ public static class PostgresExporterBuilderExtensions
 
         var server = postgres.Resource;
         return builder.AddResource(new PostgresExporterResource(name))
-            .WithImage(PostgresExporterContainerImageTags.Image, PostgresExporterContainerImageTags.Tag)
-            .WithImageRegistry(PostgresExporterContainerImageTags.Registry)
+            .WithImage(PinnedImages.PostgresExporter.Image, PinnedImages.PostgresExporter.Tag)
+            .WithImageRegistry(PinnedImages.PostgresExporter.Registry)
             .WithHttpEndpoint(targetPort: PostgresExporterResource.HttpPort, name: PostgresExporterResource.PrimaryEndpointName)
             .WithEnvironment("DATA_SOURCE_URI", ReferenceExpression.Create($"{server.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}/postgres?sslmode=disable"))
             .WithEnvironment("DATA_SOURCE_USER", server.UserNameReference)

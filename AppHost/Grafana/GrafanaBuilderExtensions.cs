@@ -53,8 +53,8 @@ public static class GrafanaBuilderExtensions
             : [Path.Combine(directory, "provisioning")]);
         ProvisioningValidation.ValidateJsonAtStart(builder, Path.Combine(directory, "dashboards"));
         var grafana = builder.AddResource(new GrafanaResource(name, password))
-            .WithImage(GrafanaContainerImageTags.Image, GrafanaContainerImageTags.Tag)
-            .WithImageRegistry(GrafanaContainerImageTags.Registry)
+            .WithImage(PinnedImages.Grafana.Image, PinnedImages.Grafana.Tag)
+            .WithImageRegistry(PinnedImages.Grafana.Registry)
             .WithHttpEndpoint(targetPort: GrafanaResource.HttpPort, name: GrafanaResource.PrimaryEndpointName)
             .WithBindMount(Path.Combine(directory, "provisioning"), ProvisioningMountPath, isReadOnly: true)
             .WithBindMount(Path.Combine(directory, "dashboards"), DashboardsMountPath, isReadOnly: true)

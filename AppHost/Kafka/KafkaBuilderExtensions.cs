@@ -41,8 +41,8 @@ public static class KafkaBuilderExtensions
             tags: default));
 
         return builder.AddResource(kafka)
-            .WithImage(KafkaContainerImageTags.Image, KafkaContainerImageTags.Tag)
-            .WithImageRegistry(KafkaContainerImageTags.Registry)
+            .WithImage(PinnedImages.Kafka.Image, PinnedImages.Kafka.Tag)
+            .WithImageRegistry(PinnedImages.Kafka.Registry)
             .WithEndpoint(targetPort: BrokerPort, port: port, name: KafkaBrokerResource.PrimaryEndpointName)
             .WithEndpoint(targetPort: InternalBrokerPort, name: KafkaBrokerResource.InternalEndpointName)
             .WithEnvironment("KAFKA_NODE_ID", "1")
@@ -89,8 +89,8 @@ public static class KafkaBuilderExtensions
         ArgumentNullException.ThrowIfNull(kafka);
 
         return builder.AddResource(new KafkaExporterResource(name))
-            .WithImage(KafkaExporterContainerImageTags.Image, KafkaExporterContainerImageTags.Tag)
-            .WithImageRegistry(KafkaExporterContainerImageTags.Registry)
+            .WithImage(PinnedImages.KafkaExporter.Image, PinnedImages.KafkaExporter.Tag)
+            .WithImageRegistry(PinnedImages.KafkaExporter.Registry)
             .WithHttpEndpoint(targetPort: KafkaExporterResource.HttpPort, name: KafkaExporterResource.PrimaryEndpointName)
             .WithArgs(context => context.Args.Add(ReferenceExpression.Create($"--kafka.server={kafka.Resource.InternalEndpoint.Property(EndpointProperty.HostAndPort)}")))
             .WithHttpHealthCheck("/metrics", endpointName: KafkaExporterResource.PrimaryEndpointName)

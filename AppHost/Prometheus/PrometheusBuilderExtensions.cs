@@ -61,8 +61,8 @@ public static class PrometheusBuilderExtensions
         });
 
         return builder.AddResource(resource)
-            .WithImage(PrometheusContainerImageTags.Image, PrometheusContainerImageTags.Tag)
-            .WithImageRegistry(PrometheusContainerImageTags.Registry)
+            .WithImage(PinnedImages.Prometheus.Image, PinnedImages.Prometheus.Tag)
+            .WithImageRegistry(PinnedImages.Prometheus.Registry)
             .WithHttpEndpoint(port: port, targetPort: PrometheusResource.HttpPort, name: PrometheusResource.PrimaryEndpointName)
             .WithBindMount(resource.ConfigDirectory, ConfigMountPath, isReadOnly: true)
             .WithConfigCheck("promtool", ConfigFileName, ["check", "config", $"{ConfigMountPath}/{ConfigFileName}"], resource.ConfigDirectory, ConfigMountPath)
