@@ -35,12 +35,18 @@ if (monitoring.IsEnabled("alertmanager"))
     prometheus.WithScrapeTarget("alertmanager", alertmanager).WaitFor(alertmanager);
 }
 
-// Exporters: the host, Postgres, Kafka, Airflow. Where Kafka or Airflow cannot run, Probes serves series shaped like
-// their exporters' (labelled synthetic="true"), so their dashboards and alerts still work.
+// Exporters: the host, batch jobs (the Pushgateway), Postgres, Kafka, Airflow. Where Kafka or Airflow cannot run,
+// Probes serves series shaped like their exporters' (labelled synthetic="true"), so their dashboards and alerts still work.
 if (monitoring.IsEnabled("node-exporter"))
 {
     var nodeExporter = builder.AddNodeExporter("node-exporter").WithHostFilesystem();
     prometheus.WithScrapeTarget("node", nodeExporter).WaitFor(nodeExporter);
+}
+
+if (monitoring.IsEnabled("pushgateway"))
+{
+    var pushgateway = builder.AddPushgateway("pushgateway").WithDataVolume();
+    prometheus.WithScrapeTarget("pushgateway", pushgateway).WaitFor(pushgateway);
 }
 
 if (postgres is not null && monitoring.IsEnabled("postgres-exporter"))

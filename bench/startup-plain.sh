@@ -18,7 +18,7 @@ gen=$(mktemp -d); chmod 755 "$gen"
 names=()
 cleanup() {
   for n in "${names[@]}"; do docker rm -f "$n" >/dev/null 2>&1 || true; done
-  docker volume rm -f "$net-prometheus" "$net-alertmanager" "$net-postgres" >/dev/null 2>&1 || true
+  docker volume rm -f "$net-prometheus" "$net-alertmanager" "$net-postgres" "$net-pushgateway" >/dev/null 2>&1 || true
   docker network rm "$net" >/dev/null 2>&1 || true
   rm -rf "$gen"
 }
@@ -30,6 +30,7 @@ target() { printf '[{"targets": ["%s"], "labels": {"__metrics_path__": "%s"%s}}]
 target "prometheus:9090" "" "" prometheus
 target "alertmanager:9093" "" "" alertmanager
 target "node-exporter:9100" "" "" node
+target "pushgateway:9091" "" "" pushgateway
 target "postgres-exporter:9187" "" "" postgres
 target "probes:8080" "" ', "job": "probes", "kind": "service"' services
 for job in kafka airflow blackbox; do echo '[]' > "$gen/targets/$job.json"; done
@@ -44,6 +45,7 @@ run postgres -p 127.0.0.1::5432 -e POSTGRES_PASSWORD="$password" -e POSTGRES_DB=
 run postgres-exporter -p 127.0.0.1::9187 -e DATA_SOURCE_URI="postgres:5432/postgres?sslmode=disable" -e DATA_SOURCE_USER=postgres \
   -e DATA_SOURCE_PASS="$password" "$(pin postgres-exporter)"
 run node-exporter -p 127.0.0.1::9100 --pid=host -v /:/host:ro "$(pin node-exporter)" --path.rootfs=/host
+run pushgateway -p 127.0.0.1::9091 -v "$net-pushgateway:/pushgateway" "$(pin pushgateway)" --persistence.file=/pushgateway/metrics
 run blackbox-exporter -p 127.0.0.1::9115 -v "$repo/provisioning/blackbox:/etc/blackbox_exporter:ro" "$(pin blackbox-exporter)" \
   --config.file=/etc/blackbox_exporter/config.yml
 run alertmanager -p 127.0.0.1::9093 -v "$repo/provisioning/alertmanager:/etc/alertmanager:ro" -v "$net-alertmanager:/alertmanager" \
@@ -60,7 +62,8 @@ ready() {
 }
 declare -A probe=(
   [probes]=$(url probes 8080 /health) [postgres]=- [postgres-exporter]=$(url postgres-exporter 9187 /metrics)
-  [node-exporter]=$(url node-exporter 9100 /metrics) [blackbox-exporter]=$(url blackbox-exporter 9115 /-/healthy)
+  [node-exporter]=$(url node-exporter 9100 /metrics) [pushgateway]=$(url pushgateway 9091 /-/ready)
+  [blackbox-exporter]=$(url blackbox-exporter 9115 /-/healthy)
   [alertmanager]=$(url alertmanager 9093 /-/ready) [prometheus]=$(url prometheus 9090 /-/ready))
 pending=("${!probe[@]}")
 deadline=$(( $(date +%s) + 300 ))
