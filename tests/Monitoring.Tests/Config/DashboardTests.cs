@@ -10,9 +10,9 @@ public class DashboardTests
     public static TheoryData<string> Dashboards() => [.. DashboardFiles.All().Select(f => Path.GetFileName(f))];
 
     [Fact]
-    public void There_are_dashboards_for_airflow_kafka_the_system_the_services_and_probes()
+    public void There_are_dashboards_for_airflow_batch_jobs_kafka_the_system_the_services_and_probes()
     {
-        Assert.Equal(["airflow.json", "kafka.json", "probes.json", "services.json", "system.json"], DashboardFiles.All().Select(Path.GetFileName).Order());
+        Assert.Equal(["airflow.json", "batch-jobs.json", "kafka.json", "probes.json", "services.json", "system.json"], DashboardFiles.All().Select(Path.GetFileName).Order());
     }
 
     [Fact]

@@ -50,19 +50,7 @@ public class DashboardQueryEndToEndTests(StackFixture stack) : IClassFixture<Sha
         try
         {
             await Wait.UntilAsync($"data for every panel of {file}", async ct =>
-            {
-                var stillEmpty = new List<(string Panel, string Expr)>();
-                foreach (var query in empty)
-                {
-                    if ((await prometheus.QueryAsync(query.Expr, ct)).GetArrayLength() == 0)
-                    {
-                        stillEmpty.Add(query);
-                    }
-                }
-
-                empty = stillEmpty;
-                return empty.Count == 0;
-            }, TimeSpan.FromSeconds(90), Ct, TimeSpan.FromSeconds(3));
+                (empty = await prometheus.WithoutDataAsync(empty, ct)).Count == 0, TimeSpan.FromSeconds(90), Ct, TimeSpan.FromSeconds(3));
         }
         catch (TimeoutException)
         {

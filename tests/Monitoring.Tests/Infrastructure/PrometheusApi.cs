@@ -59,6 +59,21 @@ internal sealed class PrometheusApi(HttpClient http)
         return body.GetProperty("data").TryGetProperty(name, out var value) ? value.GetString() : null;
     }
 
+    /// <summary>The queries (a dashboard's panels') that return no series now.</summary>
+    public async Task<List<(string Panel, string Expr)>> WithoutDataAsync(IEnumerable<(string Panel, string Expr)> queries, CancellationToken ct)
+    {
+        var empty = new List<(string Panel, string Expr)>();
+        foreach (var query in queries)
+        {
+            if ((await QueryAsync(query.Expr, ct)).GetArrayLength() == 0)
+            {
+                empty.Add(query);
+            }
+        }
+
+        return empty;
+    }
+
     /// <summary>The result of an instant query, now or at a given time.</summary>
     public async Task<JsonElement> QueryAsync(string promql, CancellationToken ct, DateTimeOffset? at = null) =>
         (await QueryWithAnnotationsAsync(promql, ct, at)).Result;
