@@ -14,8 +14,9 @@ public class SpineEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphU
     public async Task Every_resource_is_healthy()
     {
         await stack.ReadyAsync();
+        var (expected, _) = await StackFixture.ExpectedAsync();
 
-        Assert.Equal(StackFixture.ExpectedResources, stack.ResourceNames.Order());
+        Assert.Equal(expected, stack.ResourceNames.Order(StringComparer.Ordinal));
         foreach (var name in stack.ResourceNames)
         {
             var state = await stack.App.ResourceNotifications.WaitForResourceHealthyAsync(name, Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
@@ -27,16 +28,17 @@ public class SpineEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphU
     public async Task Prometheus_scrapes_every_target_and_each_is_up()
     {
         await stack.ReadyAsync();
+        var (_, expected) = await StackFixture.ExpectedAsync();
         var prometheus = new PrometheusApi(stack.Client("prometheus"));
 
         IReadOnlyList<(string Job, string Health, string Error)> targets = [];
         await Wait.UntilAsync("every target up", async ct =>
         {
             targets = await prometheus.TargetsAsync(ct);
-            return targets.Select(t => t.Job).Distinct().Count() == StackFixture.ExpectedJobs.Length && targets.All(t => t.Health == "up");
+            return targets.Select(t => t.Job).Distinct().Count() == expected.Count && targets.All(t => t.Health == "up");
         }, TimeSpan.FromSeconds(90), Ct);
 
-        Assert.Equal(StackFixture.ExpectedJobs, targets.Select(t => t.Job).Distinct().Order());
+        Assert.Equal(expected, targets.Select(t => t.Job).Distinct().Order(StringComparer.Ordinal));
     }
 
     /// <summary>

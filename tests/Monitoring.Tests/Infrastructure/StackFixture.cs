@@ -17,11 +17,22 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>The sample service's resource name (and its job).</summary>
     public const string SampleService = "sample-api";
 
-    /// <summary>The resources the graph runs here (components whose images cannot be had here are off).</summary>
-    public static readonly string[] ExpectedResources = ["alertmanager", "blackbox-exporter", "node-exporter", "postgres", "postgres-exporter", "probes", "prometheus", SampleService];
-
-    /// <summary>The Prometheus jobs with targets here.</summary>
-    public static readonly string[] ExpectedJobs = ["airflow", "alertmanager", "blackbox", "kafka", "node", "postgres", "probes", "prometheus", SampleService];
+    /// <summary>
+    /// What this graph must run, read from its model as built on a machine with every image (<see cref="AppHostModel"/>,
+    /// with the tests' settings: F5's components but the full graph's, <see cref="TestStack.Settings"/>), the sample
+    /// service added: its resources, and the jobs Prometheus must scrape (a service's job is its name). The graph that
+    /// runs here is held to these, so a component added to the AppHost is expected here with no list to edit, and one
+    /// that cannot run here (its image missing) or is not scraped fails.
+    /// </summary>
+    public static async Task<(IReadOnlyList<string> Resources, IReadOnlyList<string> Jobs)> ExpectedAsync()
+    {
+        await using var model = await AppHostModel.BuildAsync([.. TestStack.Settings.Select(s => s.Setting)]);
+        var prometheus = model.Model.Resources.OfType<PrometheusResource>().Single();
+        var jobs = prometheus.Annotations.OfType<IScrapeTargetSource>()
+            .Select(s => s is ScrapeTargetAnnotation target && target.Labels.TryGetValue("job", out var own) ? own : s.Job);
+        return ([.. TestStack.RunnableResources(model.Model).Append(SampleService).Order(StringComparer.Ordinal)],
+                [.. jobs.Append(SampleService).Distinct().Order(StringComparer.Ordinal)]);
+    }
 
     private readonly TestVolumes _volumes = new() { LogName = GraphLog.SharedName };
     private readonly CancellationTokenSource _stopping = new();

@@ -212,6 +212,9 @@ internal static class TestStack
 
     /// <summary>The names of the app's containers and projects that start with it (not those a test left to start on demand).</summary>
     public static IReadOnlyList<string> RunnableResources(DistributedApplication app) =>
-        [.. app.Services.GetRequiredService<DistributedApplicationModel>().Resources
-            .Where(r => r is ContainerResource or ProjectResource && !r.Annotations.OfType<ExplicitStartupAnnotation>().Any()).Select(r => r.Name)];
+        RunnableResources(app.Services.GetRequiredService<DistributedApplicationModel>());
+
+    /// <summary>The containers and projects of a model that start with it.</summary>
+    public static IReadOnlyList<string> RunnableResources(DistributedApplicationModel model) =>
+        [.. model.Resources.Where(r => r is ContainerResource or ProjectResource && !r.Annotations.OfType<ExplicitStartupAnnotation>().Any()).Select(r => r.Name)];
 }
