@@ -54,10 +54,14 @@ public static class PrometheusBuilderExtensions
                     $"Parameter '{retention.Resource.Name}' is '{value}': it must be a Prometheus duration such as 15d or 12h.");
             }
 
-            foreach (var ruleFile in PrometheusConfigFile.Load(resource.ConfigFilePath()).RuleFiles(ConfigMountPath, resource.ConfigDirectory))
+            var config = PrometheusConfigFile.Load(resource.ConfigFilePath());
+            foreach (var ruleFile in config.RuleFiles(ConfigMountPath, resource.ConfigDirectory))
             {
                 ProvisioningValidation.CheckYaml(ruleFile.OnHost);
             }
+
+            // Before anything starts: every resource's scrape targets are known by now.
+            CheckEveryJobIsRead(resource, config);
         });
 
         return builder.AddResource(resource)
@@ -235,12 +239,7 @@ public static class PrometheusBuilderExtensions
     private static async Task WriteConfigAsync(PrometheusResource prometheus, CancellationToken cancellationToken)
     {
         var config = PrometheusConfigFile.Load(prometheus.ConfigFilePath());
-        var unread = prometheus.Annotations.OfType<IScrapeTargetSource>().FirstOrDefault(s => !config.GeneratedTargetFiles.Contains(TargetFile(s.Job)));
-        if (unread is not null)
-        {
-            throw new DistributedApplicationException(
-                $"{config.Path}: no scrape job reads {PrometheusConfigFile.TargetsDirectory}{TargetFile(unread.Job)}, so the targets of '{unread.Owner.Name}' would never be scraped.");
-        }
+        CheckEveryJobIsRead(prometheus, config);
 
         foreach (var file in config.GeneratedTargetFiles)
         {
@@ -269,6 +268,23 @@ public static class PrometheusBuilderExtensions
             await GeneratedFiles.WriteAtomicallyAsync(
                 Path.Combine(prometheus.GeneratedDirectory, ConfigFileName),
                 config.Generate(prometheus.ScrapeInterval, prometheus.EvaluationInterval, ruleCopies), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Stops start-up when a scrape target's job is read by no scrape config of <c>prometheus.yml</c> (a component added
+    /// to the AppHost without its job), naming the file and giving the job to add.
+    /// </summary>
+    private static void CheckEveryJobIsRead(PrometheusResource prometheus, PrometheusConfigFile config)
+    {
+        var unread = prometheus.Annotations.OfType<IScrapeTargetSource>().FirstOrDefault(s => !config.GeneratedTargetFiles.Contains(TargetFile(s.Job)));
+        if (unread is not null)
+        {
+            var target = $"{PrometheusConfigFile.TargetsDirectory}{TargetFile(unread.Job)}";
+            throw new DistributedApplicationException(
+                $"{config.Path}: no scrape job reads {target}, so the targets of '{unread.Owner.Name}' would never be scraped. " +
+                $"Add the job '{unread.Job}' to its scrape_configs:{Environment.NewLine}" +
+                $"  - job_name: {unread.Job}{Environment.NewLine}    file_sd_configs:{Environment.NewLine}      - files: [{target}]");
         }
     }
 

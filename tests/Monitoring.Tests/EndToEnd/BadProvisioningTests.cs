@@ -37,6 +37,26 @@ public class BadProvisioningTests
     }
 
     /// <summary>
+    /// A component added to the AppHost (here the Pushgateway, by its scrape target) whose job <c>prometheus.yml</c>
+    /// lacks: start-up stops before anything starts, naming the file and the job to add, as it is to be written.
+    /// </summary>
+    [Fact]
+    public async Task A_scrape_target_whose_job_prometheus_yml_lacks_stops_start_up_giving_the_job_to_add()
+    {
+        using var copy = new ProvisioningCopy();
+        var config = copy.File("prometheus/prometheus.yml");
+        var job = "  - job_name: pushgateway\n    honor_labels: true\n    file_sd_configs:\n      - files: [/aspire/targets/pushgateway.json]\n";
+        var text = File.ReadAllText(config).ReplaceLineEndings("\n");
+        Assert.Contains(job, text);
+        File.WriteAllText(config, text.Replace(job, "", StringComparison.Ordinal));
+
+        var message = await FailedStartMessageAsync(copy, $"ASPIRE_CONTAINER_RUNTIME={AppHostModel.EveryImageRuntime}");
+
+        Assert.Contains($"{config}: no scrape job reads /aspire/targets/pushgateway.json, so the targets of 'pushgateway' would never be scraped.", message);
+        Assert.Contains("  - job_name: pushgateway\n    file_sd_configs:\n      - files: [/aspire/targets/pushgateway.json]", message.ReplaceLineEndings("\n"));
+    }
+
+    /// <summary>
     /// Files that parse but that the component would reject: its own validator (promtool, amtool, blackbox_exporter
     /// --config.check), run from its image, stops start-up with the tool's message naming the file on the host.
     /// </summary>
