@@ -291,6 +291,7 @@ public sealed class ClusterExport(ExportOptions options)
                 ("endpoints", Seq([Map(
                     ("port", Str(scrape.Port)),
                     ("path", Str(scrape.Path)),
+                    ("honorLabels", scrape.HonorLabels ? Plain("true") : null),
                     ("relabelings", Seq(relabel)))])))));
     }
 

@@ -12,7 +12,9 @@ namespace Monitoring.Kubernetes;
 /// <param name="Path">The metrics path.</param>
 /// <param name="AnyNamespace">Whether its Services are looked for in every namespace (the team's applications and
 /// Airflow live in their own), rather than in the export's (the chart's and the exporters installed beside it).</param>
-internal sealed record ClusterScrape(string Job, string Runs, IReadOnlyDictionary<string, string> Selector, string Port, string Path = "/metrics", bool AnyNamespace = false)
+/// <param name="HonorLabels">Whether the scraped series keep their own <c>job</c> and <c>instance</c> (the Pushgateway's,
+/// pushed by batch jobs), as <c>honor_labels</c> does locally.</param>
+internal sealed record ClusterScrape(string Job, string Runs, IReadOnlyDictionary<string, string> Selector, string Port, string Path = "/metrics", bool AnyNamespace = false, bool HonorLabels = false)
 {
     /// <summary>The label that marks the Service of a .NET service of the team's, as <c>WithMonitoring</c> does locally.</summary>
     public const string ServiceKindLabel = "monitoring/kind";
@@ -46,6 +48,10 @@ internal sealed record ClusterScrape(string Job, string Runs, IReadOnlyDictionar
         // apache/airflow chart/templates/statsd/statsd-service.yaml: labels tier and component, port "statsd-scrape"
         // (9102); the chart ships no ServiceMonitor of its own.
         new("airflow", "the Airflow chart's statsd-exporter", new Dictionary<string, string> { ["tier"] = "airflow", ["component"] = "statsd" }, "statsd-scrape", AnyNamespace: true),
+        // prometheus-pushgateway 3.6.0 (appVersion v1.11.2; helm-charts a5e8b56c): templates/_helpers.tpl l. 74-77
+        // (selector label app.kubernetes.io/name), values.yaml l. 33 (port "http"). The batch jobs' own job labels
+        // are kept, as the local job's honor_labels keeps them.
+        new("pushgateway", "the prometheus-pushgateway chart", new Dictionary<string, string> { ["app.kubernetes.io/name"] = "prometheus-pushgateway" }, "http", HonorLabels: true),
         new(ServicesJob, $"your .NET services' Services, labelled {ServiceKindLabel}: service", new Dictionary<string, string> { [ServiceKindLabel] = "service" }, "http", AnyNamespace: true),
     ];
 }

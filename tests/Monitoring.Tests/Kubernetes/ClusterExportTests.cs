@@ -92,12 +92,12 @@ public class ClusterExportTests
         var provisioning = Path.Combine(temp.Path, "provisioning");
         CopyDirectory(Repo.Path("provisioning"), provisioning);
         var config = Path.Combine(provisioning, "prometheus", "prometheus.yml");
-        File.AppendAllText(config, "\n  - job_name: pushgateway\n    file_sd_configs:\n      - files: [/aspire/targets/pushgateway.json]\n");
-        var line = File.ReadAllLines(config).ToList().FindIndex(l => l.Contains("job_name: pushgateway", StringComparison.Ordinal)) + 1;
+        File.AppendAllText(config, "\n  - job_name: nightly-batch\n    file_sd_configs:\n      - files: [/aspire/targets/nightly-batch.json]\n");
+        var line = File.ReadAllLines(config).ToList().FindIndex(l => l.Contains("job_name: nightly-batch", StringComparison.Ordinal)) + 1;
 
         var ex = Assert.Throws<ExportException>(() => ExportedCluster.Of(provisioning));
 
-        Assert.Contains($"{config}:{line}: job 'pushgateway' has no scrape on the cluster", ex.Message);
+        Assert.Contains($"{config}:{line}: job 'nightly-batch' has no scrape on the cluster", ex.Message);
     }
 
     [Fact]
@@ -277,10 +277,10 @@ public class ClusterExportTests
     {
         var produced = ClusterSelectors.Produced(Export);
 
-        var selected = ClusterSelectors.Selected("up{job=\"pushgateway\"} == 0 or up{job=~\"node|statsd\", kind!=\"x\"} or up{job=~\"$job\"}").ToList();
+        var selected = ClusterSelectors.Selected("up{job=\"nightly-batch\"} == 0 or up{job=~\"node|statsd\", kind!=\"x\"} or up{job=~\"$job\"}").ToList();
 
-        Assert.Equal([("job", "pushgateway"), ("job", "node"), ("job", "statsd")], selected);
-        Assert.Equal([("job", "pushgateway"), ("job", "statsd")], selected.Where(s => !produced.Contains(s)));
+        Assert.Equal([("job", "nightly-batch"), ("job", "node"), ("job", "statsd")], selected);
+        Assert.Equal([("job", "nightly-batch"), ("job", "statsd")], selected.Where(s => !produced.Contains(s)));
     }
 
     [Fact]
