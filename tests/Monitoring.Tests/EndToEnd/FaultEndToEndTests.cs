@@ -35,7 +35,9 @@ public class FaultEndToEndTests
         string silenceId, postgres, marker;
         DateTimeOffset sampledAt;
         int[] hostPorts;
-        await using (var app = await TestStack.StartAsync(volumes, builder => AddPlainExporter(builder), Ct, settings))
+        // The sample service, a team's own, added with one call as on the shared graph: it is stopped below (Probes,
+        // which would be the other, receives the notifications).
+        await using (var app = await TestStack.StartAsync(volumes, builder => { AddPlainExporter(builder); StackFixture.AddSampleService(builder); }, Ct, settings))
         {
             var commands = app.Services.GetRequiredService<ResourceCommandService>();
             var probes = app.CreateHttpClient("probes", "http");
@@ -62,13 +64,16 @@ public class FaultEndToEndTests
             // brought back with the dashboard's Start; the dashboard's Stop is proven on Prometheus below.)
             app.StopContainer("alertmanager");
 
-            // Faults: an exporter and the database stop; Probes starts failing; a user's own scrape target refuses
+            // Faults: an exporter and the database stop; a service of the team's stops (the dashboard's Stop, on a
+            // project); Probes starts failing; a user's own scrape target refuses
             // connections (Prometheus' own port 1; file_sd picks the file up by itself); a rule that fails at every
             // evaluation (many-to-many matching) is loaded; then an edit breaks alerts.yml and the reload is refused.
             foreach (var name in new[] { "node-exporter", "postgres" })
             {
                 app.StopContainer(name);
             }
+
+            await app.RunCommandAsync(StackFixture.SampleService, KnownResourceCommands.StopCommand, Ct);
 
             await Scenarios.StartAsync(probes, "error-burst", """{"durationSeconds": 900, "errorRatio": 1}""", Ct);
             File.WriteAllText(provisioning.File("prometheus/targets/refused.yml"), "- targets: ['localhost:1']\n  labels: {job: refused}\n");
@@ -89,7 +94,8 @@ public class FaultEndToEndTests
             // Prometheus holds the alerts while Alertmanager is away ...
             (string Alert, Dictionary<string, string> Labels)[] faults =
             [
-                ("NodeExporterDown", []), ("PostgresDown", []), ("ServiceHighErrorRatio", new() { ["job"] = "probes" }), ("TargetDown", new() { ["job"] = "refused" }),
+                ("NodeExporterDown", []), ("PostgresDown", []), ("ServiceDown", new() { ["job"] = StackFixture.SampleService }),
+                ("ServiceHighErrorRatio", new() { ["job"] = "probes" }), ("TargetDown", new() { ["job"] = "refused" }),
                 ("PrometheusRuleFailures", new() { ["rule_group"] = "/aspire/rules/alerts.yml;fails-on-purpose" }),
                 ("PrometheusConfigReloadFailed", []), ("PrometheusNotificationsFailing", []),
             ];
@@ -132,11 +138,12 @@ public class FaultEndToEndTests
             var fixedReload = await commands.ExecuteCommandAsync("prometheus", PrometheusBuilderExtensions.ReloadCommandName, Ct);
             Assert.True(fixedReload.Success, fixedReload.Message);
 
-            // The exporter and the database come back: the resolutions are delivered, and the row survived.
-            await Task.WhenAll(new[] { "node-exporter", "postgres" }.Select(name => app.StartAgainAsync(name, Ct)));
+            // The exporter, the database and the service come back: the resolutions are delivered, and the row survived.
+            await Task.WhenAll([.. new[] { "node-exporter", "postgres" }.Select(name => app.StartAgainAsync(name, Ct)), app.StartStoppedAsync(StackFixture.SampleService, Ct)]);
 
             await Task.WhenAll(
                 AlertAsync(probes, "NodeExporterDown", "resolved", returned), AlertAsync(probes, "PostgresDown", "resolved", returned),
+                Webhook.AlertAsync(probes, "ServiceDown", "resolved", returned, Ct, new Dictionary<string, string> { ["job"] = StackFixture.SampleService }, s_alertTimeout),
                 AlertAsync(probes, "PrometheusConfigReloadFailed", "resolved", returned));
             Assert.Equal(1L, await SqlAsync(postgres, $"SELECT count(*) FROM survives WHERE marker = '{marker}'"));
 
