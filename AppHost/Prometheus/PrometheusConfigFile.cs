@@ -45,8 +45,8 @@ internal sealed class PrometheusConfigFile : YamlConfigFile
     public static PrometheusConfigFile Load(string path) => new(path);
 
     /// <summary>
-    /// The configuration with other global intervals, everything else unchanged except <c>scrape_timeout</c>, which is
-    /// lowered to the scrape interval when it is longer (Prometheus rejects a timeout longer than the interval), and
+    /// The configuration with other global intervals, everything else unchanged except <c>scrape_timeout</c>, the
+    /// global one and each job's, which is lowered to the scrape interval when it is longer (Prometheus rejects a timeout longer than the interval), and
     /// the rule files named in <paramref name="ruleFiles"/>, which are replaced by their generated copies.
     /// </summary>
     /// <param name="scrapeInterval">The scrape interval.</param>
@@ -64,11 +64,17 @@ internal sealed class PrometheusConfigFile : YamlConfigFile
 
         global.Children[new YamlScalarNode("scrape_interval")] = new YamlScalarNode(scrapeInterval);
         global.Children[new YamlScalarNode("evaluation_interval")] = new YamlScalarNode(evaluationInterval);
-        if (MonitoringOptions.TryParsePrometheusDuration(GlobalValue("scrape_timeout"), out var timeout)
-            && MonitoringOptions.TryParsePrometheusDuration(scrapeInterval, out var interval)
-            && timeout > interval)
+        // Every timeout, a job's own too, at most the interval.
+        var jobs = (Child<YamlSequenceNode>(Root, "scrape_configs")?.Children ?? []).OfType<YamlMappingNode>();
+        foreach (var scope in jobs.Prepend(global))
         {
-            global.Children[new YamlScalarNode("scrape_timeout")] = new YamlScalarNode(scrapeInterval);
+            if (Child<YamlScalarNode>(scope, "scrape_timeout")?.Value is { } value
+                && MonitoringOptions.TryParsePrometheusDuration(value, out var timeout)
+                && MonitoringOptions.TryParsePrometheusDuration(scrapeInterval, out var interval)
+                && timeout > interval)
+            {
+                scope.Children[new YamlScalarNode("scrape_timeout")] = new YamlScalarNode(scrapeInterval);
+            }
         }
 
         foreach (var entry in (Child<YamlSequenceNode>(Root, "rule_files")?.Children ?? []).OfType<YamlScalarNode>())

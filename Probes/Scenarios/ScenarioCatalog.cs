@@ -24,7 +24,7 @@ public static class ScenarioCatalog
     /// <summary>A synthetic partition loses an in-sync replica: fires <c>KafkaUnderReplicatedPartitions</c>.</summary>
     public const string KafkaUnderReplicated = "kafka-under-replicated";
 
-    /// <summary>A synthetic partition has no leader: its leader series disappears, as kafka-exporter's does; fires <c>KafkaOfflinePartitions</c>.</summary>
+    /// <summary>Synthetic partitions have no leader: their leader series disappear, as kafka-exporter's do; fires <c>KafkaOfflinePartitions</c>.</summary>
     public const string KafkaOfflinePartitions = "kafka-offline-partitions";
 
     /// <summary>The synthetic scheduler stops its heartbeat: fires <c>AirflowSchedulerHeartbeatMissing</c>.</summary>
@@ -57,8 +57,9 @@ public static class ScenarioCatalog
         new(KafkaBrokerDown, "The synthetic Kafka's broker is gone: scrapes of its series hang until the fault ends, as kafka-exporter's do while it retries.",
             [Duration], ScenarioSource.SyntheticKafka),
         new(KafkaUnderReplicated, "A synthetic partition has fewer in-sync replicas than replicas.", [Duration], ScenarioSource.SyntheticKafka),
-        new(KafkaOfflinePartitions, "A synthetic partition has no leader: its leader and offset series disappear, and each scrape takes longer, as kafka-exporter's does.",
-            [Duration, new("scrapeDelaySeconds", 0, 60, 5.3, "How much longer each scrape takes (kafka-exporter retries the partition's metadata: 7 refreshes of 3 x 250 ms).")],
+        new(KafkaOfflinePartitions, "Synthetic partitions have no leader: their leader and offset series disappear, and each collection takes longer per partition, as kafka-exporter's does.",
+            [Duration, new("partitions", 1, 3, 1, "How many of the topic's partitions are offline."),
+             new("secondsPerPartition", 0, 60, 5.3, "How much longer a collection takes per offline partition (kafka-exporter retries its metadata: 7 refreshes of 3 x 250 ms).")],
             ScenarioSource.SyntheticKafka),
         new(AirflowSchedulerStopped, "The synthetic Airflow scheduler sends no heartbeat.", [Duration], ScenarioSource.SyntheticAirflow),
         new(AirflowDagFailures, "Runs of the synthetic DAG 'monitoring_fail_on_demand' fail, one every 10 s.", [Duration], ScenarioSource.SyntheticAirflow),

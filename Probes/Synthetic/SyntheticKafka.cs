@@ -20,9 +20,6 @@ public sealed class SyntheticKafka : IDisposable
     /// <summary>Where the series are served.</summary>
     public const string MetricsPath = "/synthetic/kafka/metrics";
 
-    /// <summary>The partition the <c>kafka-offline-partitions</c> scenario takes offline.</summary>
-    public const int OfflinePartition = 0;
-
     private const int Partitions = 3;
     private const int BrokerId = 1;
     private const long ProducedPerSecond = 20;
@@ -33,6 +30,7 @@ public sealed class SyntheticKafka : IDisposable
     private readonly long[] _produced = new long[Partitions];
     private readonly long[] _consumed = new long[Partitions];
     private readonly Lock _lock = new();
+    private Task? _collection;
 
     /// <summary>Creates the instruments.</summary>
     /// <param name="scenarios">The running scenarios, which decide what breaks.</param>
@@ -51,11 +49,13 @@ public sealed class SyntheticKafka : IDisposable
         PerLedPartition("kafka_topic_partition_leader", "Leader Broker ID of this Topic/Partition", _ => BrokerId);
         // :489-497: emitted for every partition; 0 where the partition has no leader.
         PerPartition("kafka_topic_partition_leader_is_preferred", "1 if Topic/Partition is using the Preferred Broker", p => Offline(p) ? 0 : 1);
-        // :471-487: from cached metadata, for every partition.
+        // :471-487: from cached metadata, for every partition. A partition whose only replica is gone has an empty ISR
+        // under Kafka 4.1, whose eligible leader replicas (KIP-966, on by default for clusters created by 4.1) let the
+        // ISR shrink to nothing (PartitionChangeBuilder: "If ELR is enabled, the ISR is allowed to be empty").
         PerPartition("kafka_topic_partition_replicas", "Number of Replicas for this Topic/Partition", p => UnderReplicated(p) ? 2 : 1);
-        PerPartition("kafka_topic_partition_in_sync_replica", "Number of In-Sync Replicas for this Topic/Partition", _ => 1);
-        // :499-507: emitted for every partition.
-        PerPartition("kafka_topic_partition_under_replicated_partition", "1 if Topic/Partition is under Replicated", p => UnderReplicated(p) ? 1 : 0);
+        PerPartition("kafka_topic_partition_in_sync_replica", "Number of In-Sync Replicas for this Topic/Partition", p => Offline(p) ? 0 : 1);
+        // :499-507: emitted for every partition: 1 where the ISR is smaller than the replicas, an offline partition's too.
+        PerPartition("kafka_topic_partition_under_replicated_partition", "1 if Topic/Partition is under Replicated", p => UnderReplicated(p) || Offline(p) ? 1 : 0);
         // :599-688: the group's offsets and lag for the partitions whose newest offset was found (none without a
         // leader), and their sums over those partitions.
         PerLedPartition("kafka_consumergroup_current_offset", "Current Offset of a ConsumerGroup at Topic/Partition", p => Snapshot().Consumed[p], group: true);
@@ -90,30 +90,52 @@ public sealed class SyntheticKafka : IDisposable
     }
 
     /// <summary>
-    /// Holds a scrape as kafka-exporter v1.9.0 does in a fault, before its series are collected. With the broker gone
-    /// the scrape does not end: the exporter has no scrape timeout (promhttp.Handler(), kafka_exporter.go:956) and each
-    /// of its per-partition calls waits on sarama's metadata retries (3 x 250 ms per refresh, client.go
-    /// tryRefreshMetadata, v1.45.0) against an unreachable broker, for minutes: the scrape is held until the fault ends
-    /// or the scraper gives up. A partition without a leader costs its collection 7 metadata refreshes (one for
-    /// Leader, three for each GetOffset), about 5.3 s; the <c>kafka-offline-partitions</c> scenario's
-    /// <c>scrapeDelaySeconds</c> says how long.
+    /// Holds a scrape as kafka-exporter v1.9.0 does in a fault, before its series are collected. A scrape that arrives
+    /// while a collection runs waits for that one and shares its result, as the exporter's do by default
+    /// (<c>--concurrent.enable=false</c>, Collect at kafka_exporter.go:341-364); a collection runs to its end whether or
+    /// not its scrape is still waiting (promhttp.Handler() sets no timeout, :956). With the broker gone a collection does
+    /// not end: each of its per-partition calls waits on sarama's metadata retries (3 x 250 ms per refresh, client.go
+    /// tryRefreshMetadata, v1.45.0) against an unreachable broker, for minutes: it is held until the fault ends. A
+    /// partition without a leader costs the collection 7 metadata refreshes (one for Leader, three for each GetOffset,
+    /// :440-469), about 5.3 s, one partition after another (the partitions of a topic are walked in turn, :549-555):
+    /// the <c>kafka-offline-partitions</c> scenario's <c>secondsPerPartition</c>.
     /// </summary>
-    /// <param name="cancellationToken">The scrape's abort.</param>
+    /// <param name="cancellationToken">The scrape's abort (the collection goes on).</param>
     /// <returns>A task that completes when the scrape may be answered.</returns>
-    public async Task HoldScrapeAsync(CancellationToken cancellationToken)
+    public Task HoldScrapeAsync(CancellationToken cancellationToken)
+    {
+        Task collection;
+        lock (_lock)
+        {
+            if (_collection is null || _collection.IsCompleted)
+            {
+                _collection = CollectAsync();
+            }
+
+            collection = _collection;
+        }
+
+        return collection.WaitAsync(cancellationToken);
+    }
+
+    private async Task CollectAsync()
     {
         while (_scenarios.IsActive(ScenarioCatalog.KafkaBrokerDown))
         {
-            await Task.Delay(s_brokerDownPoll, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(s_brokerDownPoll).ConfigureAwait(false);
         }
 
-        if (_scenarios.ParameterOf(ScenarioCatalog.KafkaOfflinePartitions, "scrapeDelaySeconds") is { } delay)
+        if (_scenarios.ParameterOf(ScenarioCatalog.KafkaOfflinePartitions, "secondsPerPartition") is { } perPartition)
         {
-            await Task.Delay(TimeSpan.FromSeconds(delay), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(perPartition * OfflineCount)).ConfigureAwait(false);
         }
     }
 
-    private bool Offline(int partition) => partition == OfflinePartition && _scenarios.IsActive(ScenarioCatalog.KafkaOfflinePartitions);
+    private int OfflineCount => _scenarios.IsActive(ScenarioCatalog.KafkaOfflinePartitions)
+        ? (int)(_scenarios.ParameterOf(ScenarioCatalog.KafkaOfflinePartitions, "partitions") ?? 1)
+        : 0;
+
+    private bool Offline(int partition) => partition < OfflineCount;
 
     private IEnumerable<int> Led() => Enumerable.Range(0, Partitions).Where(p => !Offline(p));
 

@@ -69,7 +69,7 @@ public sealed partial class SyntheticSeriesTests : IDisposable
         var client = _factory.CreateClient();
         await ScrapeAsync("/synthetic/kafka/metrics", s => s.Name == "kafka_brokers");
 
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/scenarios/kafka-offline-partitions", Json("""{"scrapeDelaySeconds": 0}"""), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/scenarios/kafka-offline-partitions", Json("""{"secondsPerPartition": 0}"""), Ct)).StatusCode);
 
         IReadOnlyList<Series> series = [];
         await Wait.UntilAsync("partition 0 without a leader series", async ct =>
@@ -85,6 +85,27 @@ public sealed partial class SyntheticSeriesTests : IDisposable
         // Still there: the partition count, and leader_is_preferred at 0 for the partition without a leader.
         Assert.Equal(3, Assert.Single(series, s => s.Name == "kafka_topic_partitions").Value);
         Assert.Equal(0, Assert.Single(series, s => s.Name == "kafka_topic_partition_leader_is_preferred" && s.Labels["partition"] == "0").Value);
+        // Kafka 4.1's eligible leader replicas let its ISR shrink to nothing: under-replicated too.
+        Assert.Equal(0, Assert.Single(series, s => s.Name == "kafka_topic_partition_in_sync_replica" && s.Labels["partition"] == "0").Value);
+        Assert.Equal(1, Assert.Single(series, s => s.Name == "kafka_topic_partition_under_replicated_partition" && s.Labels["partition"] == "0").Value);
+    }
+
+    /// <summary>
+    /// As kafka-exporter v1.9.0 collects: the offline partitions one after another, each costing its metadata retries,
+    /// and a scrape that arrives during a collection shares it rather than starting another.
+    /// </summary>
+    [Fact]
+    public async Task Each_offline_partition_lengthens_the_collection_and_overlapping_scrapes_share_it()
+    {
+        var client = _factory.CreateClient();
+        await ScrapeAsync("/synthetic/kafka/metrics", s => s.Name == "kafka_brokers");
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/scenarios/kafka-offline-partitions", Json("""{"partitions": 3, "secondsPerPartition": 0.5}"""), Ct)).StatusCode);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAll(client.GetStringAsync("/synthetic/kafka/metrics", Ct), client.GetStringAsync("/synthetic/kafka/metrics", Ct));
+
+        // Three partitions of 0.5 s, once: two collections one after the other would take 3 s.
+        Assert.InRange(watch.Elapsed.TotalSeconds, 1.5, 2.9);
     }
 
     [Fact]
