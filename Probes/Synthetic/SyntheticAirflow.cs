@@ -7,8 +7,10 @@ namespace Monitoring.Probes.Synthetic;
 /// makes, with <c>provisioning/statsd/mappings.yml</c>, of what Airflow 3.1.3 sends (the mapping cites where it sends
 /// each metric), and only that: no task failure count, which 3.1.3's task runner does not send. As in
 /// statsd-exporter, a series appears at its first observation (pkg/exporter/exporter.go:167-176): a DAG's first failed
-/// run makes its failed series appear at count 1, never at 0 first. A healthy Airflow by default (the scheduled DAG
-/// <c>monitoring_heartbeat</c> succeeding every 10 s); the <c>airflow-*</c> scenarios break it. Served at
+/// run makes its failed series appear at count 1, never at 0 first. At the provisioned DAGs' cadence: a healthy Airflow
+/// by default (<c>monitoring_heartbeat</c>, scheduled every minute, succeeding); the <c>airflow-*</c> scenarios break
+/// it (<c>airflow-dag-failures</c> triggers <c>monitoring_fail_on_demand</c>, which fails each run, as the provisioned
+/// one does). Served at
 /// <see cref="MetricsPath"/>, scraped as job <c>airflow</c> only while the real Airflow is off; the AppHost marks that
 /// target <c>synthetic="true"</c>, so every series and alert of it says it is not real.
 /// </summary>
@@ -24,7 +26,8 @@ public sealed class SyntheticAirflow : IDisposable
     public const string Pool = "default_pool";
 
     private const int PoolSlots = 128;
-    private const int DagRunEverySeconds = 10;
+    // provisioning/airflow/dags/monitoring_heartbeat.py: schedule="* * * * *".
+    private const int DagRunEverySeconds = 60;
 
     private readonly Meter _meter = new(MeterName);
     private readonly ScenarioRunner _scenarios;
@@ -36,6 +39,7 @@ public sealed class SyntheticAirflow : IDisposable
     private readonly Histogram<double> _schedulingDelay;
     private readonly Histogram<double> _taskDuration;
     private long _ticks;
+    private long _lastFailedRun = -1;
 
     /// <summary>Creates the instruments.</summary>
     /// <param name="scenarios">The running scenarios, which decide what breaks.</param>
@@ -77,14 +81,19 @@ public sealed class SyntheticAirflow : IDisposable
         _triggererHeartbeat.Add(1);
         _dagProcessorHeartbeat.Add(1);
 
-        if (ticks % DagRunEverySeconds != 1)
+        if (ticks % DagRunEverySeconds == 1)
         {
-            return;
+            RunDag("monitoring_heartbeat", "beat", success: true, scheduled: true);
         }
 
-        RunDag("monitoring_heartbeat", "beat", success: true, scheduled: true);
-        if (_scenarios.IsActive(ScenarioCatalog.AirflowDagFailures))
+        // Triggered when the scenario starts, then every 'everySeconds' while it runs.
+        if (_scenarios.ParameterOf(ScenarioCatalog.AirflowDagFailures, "everySeconds") is not { } every)
         {
+            _lastFailedRun = -1;
+        }
+        else if (_lastFailedRun < 0 || (every > 0 && ticks - _lastFailedRun >= every))
+        {
+            _lastFailedRun = ticks;
             RunDag("monitoring_fail_on_demand", "fail", success: false, scheduled: false);
         }
     }

@@ -22,7 +22,8 @@ public sealed class SyntheticKafka : IDisposable
 
     private const int Partitions = 3;
     private const int BrokerId = 1;
-    private const long ProducedPerSecond = 20;
+    // As the Kafka workload (KafkaWorkload): a message every 200 ms, to a partition the client picks (no key).
+    private const int ProducedPerSecond = 5;
     private static readonly TimeSpan s_brokerDownPoll = TimeSpan.FromMilliseconds(250);
 
     private readonly Meter _meter = new(MeterName);
@@ -77,13 +78,17 @@ public sealed class SyntheticKafka : IDisposable
         var lagging = _scenarios.IsActive(ScenarioCatalog.KafkaLag);
         lock (_lock)
         {
+            for (var m = 0; m < ProducedPerSecond; m++)
+            {
+                _produced[Random.Shared.Next(Partitions)]++;
+            }
+
             for (var p = 0; p < Partitions; p++)
             {
-                _produced[p] += ProducedPerSecond;
                 if (!lagging)
                 {
-                    // A healthy group is a few messages behind, not none.
-                    _consumed[p] = _produced[p] - Random.Shared.Next(0, 4);
+                    // A healthy group is at most a message behind, not always none.
+                    _consumed[p] = Math.Max(_consumed[p], _produced[p] - Random.Shared.Next(0, 2));
                 }
             }
         }
