@@ -12,8 +12,12 @@ namespace Monitoring.Tests.Probes;
 /// labels their target <c>synthetic="true"</c>), cover every family the rules and dashboards use, and in each fault
 /// do what the real exporter does then: a series that disappears, one that first appears at 1, a scrape that hangs.
 /// </summary>
+[Collection(Collection)]
 public sealed partial class SyntheticSeriesTests : IDisposable
 {
+    /// <summary>The test collection of the classes whose meters share names (they run one after another).</summary>
+    public const string Collection = "synthetic meters";
+
     private readonly WebApplicationFactory<ProbeMetrics> _factory = ProbesFactory.Create(("Probes:Synthetic:Airflow", "true"), ("Probes:Synthetic:Kafka", "true"));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
