@@ -5,14 +5,9 @@
 # Usage: eng/bench.sh [all|alert-latency|startup|exporter|footprint|suite]   (default: all)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$repo/eng/install-prereqs.sh"
-# shellcheck source=env.sh
-source "$repo/eng/env.sh"
-# shellcheck source=engine.sh
-source "$repo/eng/engine.sh"
-engine_start
+# shellcheck source=prepare.sh
+source "$repo/eng/prepare.sh"
 trap engine_stop EXIT
-"$repo/eng/images/build.sh"
-answer_tunnel_base_pull
+prepare
 dotnet build "$repo/bench/Monitoring.Bench" -c Release --nologo -v quiet -clp:ErrorsOnly
 dotnet "$repo/bench/Monitoring.Bench/bin/Release/net10.0/Monitoring.Bench.dll" "$@"

@@ -1,4 +1,4 @@
-# Sourced by eng/test.sh and eng/run-local.sh: starts Docker Engine when no Docker answers, and stops it again.
+# Sourced through eng/prepare.sh: starts Docker Engine when no Docker answers, and stops it again.
 # A daemon that was already running (Docker Desktop, a system service) is used and left alone.
 #   engine_start   starts dockerd (its log: artifacts/dockerd.log) unless `docker info` answers
 #   engine_stop    stops the dockerd engine_start started, and the containers it runs; nothing otherwise

@@ -7,7 +7,7 @@ export CONTAINERS_CONF="${CONTAINERS_CONF:-$_repo_root/eng/podman/containers.con
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 unset _repo_root
 
-# For the test command and the benchmarks, after the images are built: the docker CLI of every process started from
+# For the README's scripts (eng/prepare.sh), after the images are built: the docker CLI of every process started from
 # here on goes through eng/shims/docker, which answers the orchestrator's pull of the container tunnel's base image
 # from its local stand-in, as a user's registry answers it (the shim says why); every other command goes to the CLI.
 answer_tunnel_base_pull() {

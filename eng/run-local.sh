@@ -14,13 +14,9 @@ if [ "${1:-}" = --podman ]; then
   profile=podman
   shift
 fi
-"$repo/eng/install-prereqs.sh"
-# shellcheck source=env.sh
-source "$repo/eng/env.sh"
-# shellcheck source=engine.sh
-source "$repo/eng/engine.sh"
-engine_start
+# shellcheck source=prepare.sh
+source "$repo/eng/prepare.sh"
 trap engine_stop EXIT
-"$repo/eng/images/build.sh"
+prepare
 [ "$profile" = http ] || engine_stop
 dotnet run --project "$repo/AppHost" --launch-profile "$profile" "$@"

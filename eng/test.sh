@@ -33,16 +33,13 @@ closing() { echo "0 passed, 1 failed, 0 skipped ($1)"; exit 1; }
 started=$(now)
 
 "$repo/eng/install-prereqs.sh" --check-system || closing "this machine cannot run eng/test.sh, see above"
-phase "prerequisites" "$repo/eng/install-prereqs.sh" || closing "prerequisites could not be installed"
-# shellcheck source=env.sh
-source "$repo/eng/env.sh"
-# shellcheck source=engine.sh
-source "$repo/eng/engine.sh"
+# shellcheck source=prepare.sh
+source "$repo/eng/prepare.sh"
 stop_engine() { engine_stop >>"$details" 2>&1; }
 trap stop_engine EXIT
-phase "container engine" engine_start || closing "Docker did not start"
-phase "images" "$repo/eng/images/build.sh" || closing "the images could not be provided"
-answer_tunnel_base_pull
+for step in "${prepare_steps[@]}"; do
+  phase "$step" prepare_step "$step" || closing "the set-up step '$step' failed"
+done
 set_up=$(now)
 
 # Every .NET process of the run (the build, the test host, each `dotnet run` the orchestrator starts and the services
