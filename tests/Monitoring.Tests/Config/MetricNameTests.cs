@@ -77,13 +77,21 @@ public partial class MetricNameTests
             .Select(l => l.Split(' ', 2))
             .ToDictionary(p => p[0], p => p.Length > 1 ? p[1].Split(',') : []);
 
-    /// <summary>The families statsd-exporter makes of Airflow's metrics with the checked-in mapping, and their labels.</summary>
+    /// <summary>
+    /// The families statsd-exporter makes of Airflow's metrics with the checked-in mapping, and their labels. Mappings
+    /// that make the same family (a glob and its regex twin for ids with dots) must give it the same labels.
+    /// </summary>
     internal static Dictionary<string, string[]> StatsdFamilies() =>
-        MappingNodes().ToDictionary(
-            m => ((YamlScalarNode)m.Children[new YamlScalarNode("name")]).Value!,
-            m => m.Children.TryGetValue(new YamlScalarNode("labels"), out var labels)
-                ? [.. ((YamlMappingNode)labels).Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value!)]
-                : Array.Empty<string>());
+        MappingNodes().GroupBy(m => ((YamlScalarNode)m.Children[new YamlScalarNode("name")]).Value!).ToDictionary(
+            family => family.Key,
+            family =>
+            {
+                var labelSets = family.Select(m => m.Children.TryGetValue(new YamlScalarNode("labels"), out var labels)
+                        ? string.Join(',', ((YamlMappingNode)labels).Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value!).Order(StringComparer.Ordinal))
+                        : "").Distinct().ToList();
+                Assert.True(labelSets.Count == 1, $"mappings.yml gives {family.Key} different labels: {string.Join(" / ", labelSets)}");
+                return labelSets[0].Length == 0 ? [] : labelSets[0].Split(',');
+            });
 
     private static HashSet<string> MappedNames() => [.. StatsdFamilies().Keys];
 

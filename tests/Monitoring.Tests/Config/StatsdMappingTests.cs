@@ -1,12 +1,11 @@
 using System.Text.RegularExpressions;
 using Monitoring.Tests.Infrastructure;
-using YamlDotNet.RepresentationModel;
 
 namespace Monitoring.Tests.Config;
 
 /// <summary>
 /// provisioning/statsd/mappings.yml against what Airflow 3.1.3 sends over plain StatsD, matched as statsd-exporter
-/// v0.28.0 matches (statsd-exporter cannot run here; <see cref="StatsdGlobMapper"/> ports its glob matcher).
+/// v0.28.0 matches (statsd-exporter cannot run here; <see cref="StatsdMapper"/> ports its glob matcher).
 /// </summary>
 public partial class StatsdMappingTests
 {
@@ -50,9 +49,44 @@ public partial class StatsdMappingTests
     [MemberData(nameof(AirflowSends))]
     public void Each_metric_airflow_sends_becomes_its_labelled_family_or_is_dropped(string sent, string? expected)
     {
-        var mapper = StatsdGlobMapper.Load(Repo.Path("provisioning", "statsd", "mappings.yml"));
+        var mapper = StatsdMapper.Load(Repo.Path("provisioning", "statsd", "mappings.yml"));
 
         Assert.Equal(expected ?? "(dropped)", mapper.Map(sent));
+    }
+
+    /// <summary>
+    /// Ids with dots, named as Airflow 3.1.3 names them: a task in a TaskGroup is <c>group.task</c> (nested groups add a
+    /// part each: task-sdk definitions/taskgroup.py, TaskGroup.child_id), a DAG id may hold dots (definitions/_internal/
+    /// node.py, validate_key: <c>[A-Za-z0-9_.-]</c>), and the metric names are Airflow's f-strings (dagrun.py,
+    /// task_runner.py). A glob's <c>*</c> takes one part only: these reach their families through the regex mappings,
+    /// with the whole ids, where before they fell through to default names (and a failed run of such a DAG to no alert).
+    /// </summary>
+    public static TheoryData<string, string, string?, string> IdsWithDots() => new()
+    {
+        // A task in a group, and in a group in a group, of a DAG without dots: the DAG id is the first part.
+        { "task", "etl", "extract.orders", "airflow_task_duration_seconds{dag_id=etl,task_id=extract.orders}" },
+        { "task", "etl", "extract.daily.orders", "airflow_task_duration_seconds{dag_id=etl,task_id=extract.daily.orders}" },
+        // A DAG id with dots: its runs and their delay keep it whole.
+        { "run-failed", "team.nightly-etl", null, "airflow_dagrun_duration_seconds{dag_id=team.nightly-etl,state=failed}" },
+        { "run-success", "team.nightly-etl", null, "airflow_dagrun_duration_seconds{dag_id=team.nightly-etl,state=success}" },
+        { "delay", "team.nightly-etl", null, "airflow_dagrun_first_task_scheduling_delay_seconds{dag_id=team.nightly-etl}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(IdsWithDots))]
+    public void Ids_with_dots_reach_their_family_whole(string kind, string dagId, string? taskId, string expected)
+    {
+        var mapper = StatsdMapper.Load(Repo.Path("provisioning", "statsd", "mappings.yml"));
+        // Airflow's f-strings, with the "airflow" prefix its StatsD client adds.
+        var sent = "airflow." + kind switch
+        {
+            "task" => $"dag.{dagId}.{taskId}.duration",
+            "run-failed" => $"dagrun.duration.failed.{dagId}",
+            "run-success" => $"dagrun.duration.success.{dagId}",
+            _ => $"dagrun.{dagId}.first_task_scheduling_delay",
+        };
+
+        Assert.Equal(expected, mapper.Map(sent));
     }
 
     [Fact]
@@ -60,7 +94,7 @@ public partial class StatsdMappingTests
     {
         // An untagged twin left unmapped is exported under its escaped name: airflow.pool.open_slots becomes
         // airflow_pool_open_slots, the pool family itself, with no pool label (an empty legend, an alert with pool="").
-        var mapper = StatsdGlobMapper.Load(Repo.Path("provisioning", "statsd", "mappings.yml"));
+        var mapper = StatsdMapper.Load(Repo.Path("provisioning", "statsd", "mappings.yml"));
         var sent = AirflowSends().Select(row => row.Data.Item1).ToList();
         var families = sent.Select(mapper.Map).Where(m => m.Contains('{', StringComparison.Ordinal)).Select(m => m[..m.IndexOf('{', StringComparison.Ordinal)]).ToHashSet();
 
@@ -94,122 +128,4 @@ public partial class StatsdMappingTests
     // "scheduler_job_runner.py, _emit_pool_metrics: Stats.gauge(...)": a Python file, then what in it sends the metric.
     [GeneratedRegex(@"\w+\.py, [\w.]+: Stats\.(incr|gauge|timing)\(")]
     private static partial Regex UpstreamSource();
-}
-
-/// <summary>
-/// statsd-exporter's glob matching, ported from prometheus/statsd_exporter v0.28.0 (pkg/mapper/fsm/fsm.go, AddState
-/// and GetMapping; pkg/mapper/escape.go): one state per dot-separated component, <c>*</c> for one whole component; a
-/// mapping's final state gets its result only when the mapping creates that state (a glob already built by an earlier,
-/// longer mapping never matches); among the matches, the first mapping in file order wins. Unmapped names are exported
-/// escaped (anything but letters, digits and '_' becomes '_').
-/// </summary>
-internal sealed class StatsdGlobMapper
-{
-    private readonly State _root = new();
-    private readonly List<YamlMappingNode> _mappings = [];
-
-    public static StatsdGlobMapper Load(string path)
-    {
-        var yaml = new YamlStream();
-        using (var reader = new StreamReader(path))
-        {
-            yaml.Load(reader);
-        }
-
-        var mapper = new StatsdGlobMapper();
-        var mappings = (YamlSequenceNode)((YamlMappingNode)yaml.Documents[0].RootNode).Children[new YamlScalarNode("mappings")];
-        foreach (var mapping in mappings.Children.OfType<YamlMappingNode>())
-        {
-            mapper.Add(mapping);
-        }
-
-        return mapper;
-    }
-
-    /// <summary>The exported family with its labels (<c>name{a=x,b=y}</c>), <c>(dropped)</c>, or the escaped name of an unmapped metric.</summary>
-    public string Map(string metric)
-    {
-        var fields = metric.Split('.');
-        (State State, string[] Captures)? best = null;
-        Search(_root, fields, 0, [], ref best);
-        if (best is not { } match)
-        {
-            return Regex.Replace(metric, "[^a-zA-Z0-9_]", "_");
-        }
-
-        var mapping = _mappings[match.State.Result!.Value];
-        if (Scalar(mapping, "action") == "drop")
-        {
-            return "(dropped)";
-        }
-
-        string Expand(string value) => Regex.Replace(value, @"\$(\d+)", m => match.Captures[int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - 1]);
-        var labels = mapping.Children.TryGetValue(new YamlScalarNode("labels"), out var node)
-            ? ((YamlMappingNode)node).Children.Select(l => $"{l.Key}={Expand(l.Value.ToString())}").Order(StringComparer.Ordinal).ToList()
-            : [];
-        var name = Expand(Scalar(mapping, "name")!);
-        return labels.Count == 0 ? name : $"{name}{{{string.Join(',', labels)}}}";
-    }
-
-    private void Add(YamlMappingNode mapping)
-    {
-        var index = _mappings.Count;
-        _mappings.Add(mapping);
-        var fields = Scalar(mapping, "match")!.Split('.');
-        var state = _root;
-        for (var i = 0; i < fields.Length; i++)
-        {
-            if (!state.Transitions.TryGetValue(fields[i], out var next))
-            {
-                next = new State();
-                state.Transitions[fields[i]] = next;
-                if (i == fields.Length - 1)
-                {
-                    next.Result = index;
-                }
-            }
-
-            state = next;
-        }
-
-        // As in AddState: the final state's priority is the last mapping that reached it, whoever set its result.
-        state.Priority = index;
-    }
-
-    private static void Search(State state, string[] fields, int i, List<string> captures, ref (State State, string[] Captures)? best)
-    {
-        if (i == fields.Length)
-        {
-            if (state.Result is not null && (best is null || best.Value.State.Priority > state.Priority))
-            {
-                best = (state, [.. captures]);
-            }
-
-            return;
-        }
-
-        if (state.Transitions.TryGetValue(fields[i], out var exact) && fields[i] != "*")
-        {
-            Search(exact, fields, i + 1, captures, ref best);
-        }
-
-        if (state.Transitions.TryGetValue("*", out var any))
-        {
-            captures.Add(fields[i]);
-            Search(any, fields, i + 1, captures, ref best);
-            captures.RemoveAt(captures.Count - 1);
-        }
-    }
-
-    private static string? Scalar(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value.ToString() : null;
-
-    private sealed class State
-    {
-        public Dictionary<string, State> Transitions { get; } = new(StringComparer.Ordinal);
-
-        public int? Result { get; set; }
-
-        public int Priority { get; set; }
-    }
 }
