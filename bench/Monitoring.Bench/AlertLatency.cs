@@ -30,7 +30,7 @@ internal static class AlertLatency
         await using var graph = await Graph.StartAsync(ct,
             "Monitoring:ScrapeInterval=1s", "Monitoring:EvaluationInterval=1s", "Monitoring:MaxAlertFor=2s",
             "Monitoring:MaxGroupInterval=1s", "Monitoring:AlertResendDelay=1s", "Monitoring:SyntheticSeries=Never",
-            "Monitoring:Components:node-exporter=false", "Monitoring:Components:postgres=false", "Monitoring:Components:blackbox-exporter=false");
+            "Monitoring:Components:node-exporter=false", "Monitoring:Components:postgres=false", "Monitoring:Components:blackbox-exporter=false", "Monitoring:Components:pushgateway=false");
         var probes = graph.Client("probes");
         var prometheus = graph.Client("prometheus");
         var alertmanager = graph.Client("alertmanager");

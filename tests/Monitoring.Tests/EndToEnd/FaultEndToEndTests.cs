@@ -55,7 +55,10 @@ public class FaultEndToEndTests
             marker = Guid.NewGuid().ToString("n");
             var silenceCreated = CreateSilenceAsync(alertmanager);
             var row = SqlAsync(postgres, $"CREATE TABLE survives (marker text); INSERT INTO survives VALUES ('{marker}')");
-            await Task.WhenAll(allUp, silenceCreated, row);
+            // And a batch job's push, which the Pushgateway keeps in its volume.
+            var pushed = app.CreateHttpClient("pushgateway", "http").PutAsync($"/metrics/job/{marker}", new StringContent("batch_job_expected_interval_seconds 86400\n"), Ct);
+            await Task.WhenAll(allUp, silenceCreated, row, pushed);
+            (await pushed).EnsureSuccessStatusCode();
             silenceId = await silenceCreated;
             Assert.Equal(1, (await prometheus.QueryAsync("plain_exporter_up{job=\"custom\"} == 1", Ct)).GetArrayLength());
 
@@ -187,7 +190,8 @@ public class FaultEndToEndTests
         await Wait.UntilAsync("the first run's host ports released", _ =>
             Task.FromResult(!ListeningSockets.Read().Any(s => hostPorts.Contains(s.Port))), TimeSpan.FromSeconds(60), Ct, TimeSpan.FromMilliseconds(250));
 
-        // The AppHost starts again on the same volumes: the silence, the row and the earlier samples are all there. (The
+        // The AppHost starts again on the same volumes: the silence, the row, the batch job's push and the earlier samples
+        // are all there. (The
         // components that keep no data, and Probes, are left off: they have nothing to bring back. Probes is left off as
         // its container, so that no container reaches a host process and the orchestrator sets up no container tunnel,
         // which holds back the containers that reach Probes by about 10 s here: the tunnel plays no part in what persists.)
@@ -198,6 +202,7 @@ public class FaultEndToEndTests
         Assert.Equal("active", silenceAfter.GetProperty("status").GetProperty("state").GetString());
         var postgresAgain = new NpgsqlConnectionStringBuilder(await again.GetConnectionStringAsync("postgres", Ct)) { Pooling = false }.ConnectionString;
         Assert.Equal(1L, await SqlAsync(postgresAgain, $"SELECT count(*) FROM survives WHERE marker = '{marker}'"));
+        Assert.Contains($"push_time_seconds{{instance=\"\",job=\"{marker}\"}}", await again.CreateHttpClient("pushgateway", "http").GetStringAsync("/metrics", Ct));
         // A query at a time before this start can only be answered from the first run's samples.
         var before = await new PrometheusApi(again.CreateHttpClient("prometheus", "http")).QueryAsync("up{job=\"prometheus\"}", Ct, sampledAt);
         Assert.Equal(1, before.GetArrayLength());

@@ -15,6 +15,7 @@ public class PersistenceEndToEndTests(StackFixture stack)
         "Monitoring:Components:alertmanager=false",
         "Monitoring:Components:node-exporter=false",
         "Monitoring:Components:blackbox-exporter=false",
+        "Monitoring:Components:pushgateway=false",
         "Monitoring:Components:postgres-exporter=false",
     ];
 
