@@ -36,7 +36,7 @@ public static class ScenarioCatalog
     /// <summary>Synthetic DAG files fail to import: fires <c>AirflowDagImportErrors</c>.</summary>
     public const string AirflowImportErrors = "airflow-import-errors";
 
-    /// <summary>Synthetic tasks wait for pool slots: fires <c>AirflowPoolStarving</c>.</summary>
+    /// <summary>Synthetic tasks wait for a pool's or the executor's slots: fires <c>AirflowPoolStarving</c>.</summary>
     public const string AirflowPoolStarving = "airflow-pool-starving";
 
     /// <summary>The <c>durationSeconds</c> parameter every scenario has.</summary>
@@ -66,8 +66,10 @@ public static class ScenarioCatalog
             [Duration, new("everySeconds", 0, 3600, 60, "How often it is triggered again (0: once), beside the heartbeat DAG's run a minute.")], ScenarioSource.SyntheticAirflow),
         new(AirflowImportErrors, "Synthetic DAG files fail to import.",
             [Duration, new("errors", 1, 100, 1, "How many DAG files fail.")], ScenarioSource.SyntheticAirflow),
-        new(AirflowPoolStarving, "Synthetic tasks wait for slots of 'default_pool'.",
-            [Duration, new("tasks", 1, 1000, 3, "How many tasks starve.")], ScenarioSource.SyntheticAirflow),
+        new(AirflowPoolStarving, "More synthetic tasks are ready than can run: those beyond the executor's 32 slots (Airflow's default parallelism) or the pool's wait, scheduled.",
+            [Duration, new("tasks", 1, 1000, 3, "How many tasks wait, scheduled."),
+             new("poolSlots", 1, 1000, 128, "The slots of 'default_pool' (128, Airflow's default; below 32 the pool fills before the executor).")],
+            ScenarioSource.SyntheticAirflow),
     ];
 
     /// <summary>Finds a scenario by name (case-sensitive, as in the URL).</summary>

@@ -25,7 +25,9 @@ public sealed class SyntheticAirflow : IDisposable
     /// <summary>The default pool of Airflow.</summary>
     public const string Pool = "default_pool";
 
+    // Airflow's defaults, which the AppHost keeps: [core] parallelism and default_pool_task_slot_count.
     private const int PoolSlots = 128;
+    private const int Parallelism = 32;
     // provisioning/airflow/dags/monitoring_heartbeat.py: schedule="* * * * *".
     private const int DagRunEverySeconds = 60;
 
@@ -58,16 +60,30 @@ public sealed class SyntheticAirflow : IDisposable
         Gauge("airflow_dag_processing_import_errors", "DAG files that failed to import.",
             () => _scenarios.ParameterOf(ScenarioCatalog.AirflowImportErrors, "errors") ?? 0);
         Gauge("airflow_dag_processing_total_parse_time_seconds", "Time to parse all DAG files.", () => 0.35);
-        Gauge("airflow_pool_open_slots", "Open slots of a pool.", () => Starving is null ? PoolSlots - 2 : 0, ("pool", Pool));
-        Gauge("airflow_pool_queued_slots", "Queued slots of a pool.", () => Starving ?? 0, ("pool", Pool));
-        Gauge("airflow_pool_running_slots", "Running slots of a pool.", () => Starving is null ? 2 : PoolSlots, ("pool", Pool));
-        Gauge("airflow_pool_starving_tasks", "Tasks waiting for slots of a pool.", () => Starving ?? 0, ("pool", Pool));
-        Gauge("airflow_executor_open_slots", "Open executor slots.", () => Starving is null ? 30 : 0);
-        Gauge("airflow_executor_queued_tasks", "Tasks queued in the executor.", () => Starving ?? 0);
-        Gauge("airflow_executor_running_tasks", "Tasks running in the executor.", () => Starving is null ? 2 : 32);
+        // As the scheduler sends them every pool_metrics_interval (5 s), whatever its passes do
+        // (scheduler_job_runner.py, _emit_pool_metrics; models/pool.py, Pool.slots_stats: open is the slots less the
+        // running and queued, scheduled the tasks ready and waiting). A saturated Airflow is tasks left scheduled
+        // while the pool, or the executor (BaseExecutor._emit_metrics: parallelism less its running and queued), has
+        // no open slot. No pool.starving_tasks: the scheduler sends it only for tasks that overflow a pool within one
+        // pass, and for no pool full when the pass begins (_executable_task_instances_to_queued), so a saturated
+        // Airflow sends none, or leaves an old value standing in statsd-exporter.
+        Gauge("airflow_pool_open_slots", "Open slots of a pool.", () => PoolSlotsNow - Running, ("pool", Pool));
+        Gauge("airflow_pool_queued_slots", "Queued slots of a pool.", () => 0, ("pool", Pool));
+        Gauge("airflow_pool_running_slots", "Running slots of a pool.", () => Running, ("pool", Pool));
+        Gauge("airflow_pool_scheduled_slots", "Scheduled slots of a pool.", () => Waiting, ("pool", Pool));
+        Gauge("airflow_pool_deferred_slots", "Deferred slots of a pool.", () => 0, ("pool", Pool));
+        Gauge("airflow_executor_open_slots", "Open executor slots.", () => Parallelism - Running);
+        Gauge("airflow_executor_queued_tasks", "Tasks queued in the executor.", () => 0);
+        Gauge("airflow_executor_running_tasks", "Tasks running in the executor.", () => Running);
     }
 
-    private double? Starving => _scenarios.ParameterOf(ScenarioCatalog.AirflowPoolStarving, "tasks");
+    // Tasks ready beyond what the pool and the executor can take wait, scheduled; without the scenario, the heartbeat's
+    // task and another run.
+    private double Waiting => _scenarios.ParameterOf(ScenarioCatalog.AirflowPoolStarving, "tasks") ?? 0;
+
+    private double PoolSlotsNow => _scenarios.ParameterOf(ScenarioCatalog.AirflowPoolStarving, "poolSlots") ?? PoolSlots;
+
+    private double Running => Waiting > 0 ? Math.Min(PoolSlotsNow, Parallelism) : 2;
 
     /// <summary>Advances the synthetic Airflow by one second.</summary>
     public void Tick()

@@ -66,7 +66,8 @@ public partial class MetricNameTests
         Assert.Contains("airflow_dagrun_duration_seconds", names);
         Assert.Contains("airflow_ti_failures_total", names);
         Assert.Contains("airflow_dag_processing_import_errors", names);
-        Assert.Contains("airflow_pool_starving_tasks", names);
+        Assert.Contains("airflow_pool_scheduled_slots", names);
+        Assert.Contains("airflow_pool_open_slots", names);
         Assert.Contains("airflow_executor_open_slots", names);
     }
 

@@ -150,7 +150,8 @@ public sealed partial class SyntheticSeriesTests : IDisposable
     [Theory]
     [InlineData("kafka-under-replicated", "/synthetic/kafka/metrics", "kafka_topic_partition_under_replicated_partition", 1)]
     [InlineData("airflow-import-errors", "/synthetic/airflow/metrics", "airflow_dag_processing_import_errors", 1)]
-    [InlineData("airflow-pool-starving", "/synthetic/airflow/metrics", "airflow_pool_starving_tasks", 3)]
+    [InlineData("airflow-pool-starving", "/synthetic/airflow/metrics", "airflow_pool_scheduled_slots", 3)]
+    [InlineData("airflow-pool-starving", "/synthetic/airflow/metrics", "airflow_executor_open_slots", 0)]
     public async Task A_scenario_breaks_its_series(string scenario, string path, string name, double value)
     {
         var client = _factory.CreateClient();
