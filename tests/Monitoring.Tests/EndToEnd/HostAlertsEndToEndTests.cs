@@ -57,13 +57,13 @@ public class HostAlertsEndToEndTests(StackFixture stack)
                 // Room for every alert this graph fires (fewer than 20: a queue of 2 dropped host alerts whenever more
                 // than two were firing at once, on a busy machine), yet filled within seconds while Alertmanager hangs.
                 .WithArgs("--alertmanager.notification-queue-capacity=20");
-        }, Ct, "Monitoring:Components:postgres=false", "Monitoring:Components:blackbox-exporter=false", "Monitoring:Components:pushgateway=false",
+        }, Ct, [.. TestStack.Only("alertmanager", "node-exporter"),
             // The webhook's Probes as its container: no container reaches a host process, so the orchestrator sets up no
             // container tunnel, which held Alertmanager and Prometheus back 15 to 25 s here. The tests here are about
             // Prometheus, node-exporter and Alertmanager; the delivery through the tunnel is proven on the other graphs.
             "Monitoring:ProbesHosting=Container",
             // The queue refills every second.
-            "Monitoring:AlertResendDelay=1s");
+            "Monitoring:AlertResendDelay=1s"]);
         var probes = app.CreateHttpClient("probes", "http");
         var prometheus = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
 

@@ -9,16 +9,6 @@ namespace Monitoring.Tests.EndToEnd;
 /// </summary>
 public class PersistenceEndToEndTests(StackFixture stack)
 {
-    // A small graph: what persists is Prometheus' and Postgres' data; the rest only slows the two starts down.
-    private static readonly string[] s_smallGraph =
-    [
-        "Monitoring:Components:alertmanager=false",
-        "Monitoring:Components:node-exporter=false",
-        "Monitoring:Components:blackbox-exporter=false",
-        "Monitoring:Components:pushgateway=false",
-        "Monitoring:Components:postgres-exporter=false",
-    ];
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -36,7 +26,7 @@ public class PersistenceEndToEndTests(StackFixture stack)
         // so that Prometheus, which scrapes it, does not wait for a container tunnel to a host process (15 to 25 s here).
         await using var app = await TestStack.BuildAsync(volumes, Ct,
             builder => builder.CreateResourceBuilder(builder.Resources.Single(r => r.Name == "probes")).WithExplicitStart(),
-            [.. s_smallGraph, "Monitoring:Components:postgres=false", "Monitoring:ProbesHosting=Container"]);
+            [.. TestStack.Only(), "Monitoring:ProbesHosting=Container"]);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         timeout.CancelAfter(TimeSpan.FromMinutes(4));
         await app.StartAsync(timeout.Token);

@@ -26,7 +26,7 @@ public class PodmanEndToEndTests(StackFixture stack)
         await using var app = await TestStack.StartAsync(volumes, Ct,
         [
             .. TestStack.OnPodman,
-            "Monitoring:Components:node-exporter=false", "Monitoring:Components:postgres=false", "Monitoring:Components:blackbox-exporter=false", "Monitoring:Components:pushgateway=false",
+            .. TestStack.Only("alertmanager"),
         ]);
         var probes = app.CreateHttpClient("probes", "http");
 

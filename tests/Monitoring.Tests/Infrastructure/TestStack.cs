@@ -126,6 +126,15 @@ internal static class TestStack
     public static readonly string[] FullGraphOnly = ["grafana", "kafka", "kafka-exporter", "airflow", "statsd-exporter"];
 
     /// <summary>
+    /// Settings that switch off every component of eng/images/pins.txt but Prometheus and <paramref name="kept"/>: the
+    /// graph of a test about those alone, which a component added to the AppHost later does not join.
+    /// </summary>
+    /// <param name="kept">The components left on.</param>
+    /// <returns>The settings (<c>Monitoring:Components:name=false</c>).</returns>
+    public static string[] Only(params string[] kept) =>
+        [.. PinnedImages.All.Select(p => p.Component).Where(c => c != "prometheus" && !kept.Contains(c)).Select(c => $"Monitoring:Components:{c}=false")];
+
+    /// <summary>
     /// How the test graphs differ from F5's, each with its reason: the settings every graph of <see cref="StartAsync(TestVolumes, CancellationToken, string[])"/>
     /// gets (before a test's own). <see cref="Model.TestModelEqualityTests"/> holds the models to this list, and
     /// docs/setup.md repeats it.
