@@ -113,7 +113,7 @@ if command -v podman >/dev/null; then
 fi
 # A graph started again because its orchestrator did not answer (TestStack.OrchestratorRetryWarning): not a failure,
 # but never silent.
-grep -F 'warning: the orchestrator did not answer' "$details" | head -n 5
+grep -F -e 'warning: the orchestrator did not answer' -e 'warning: the container runtime answered' "$details" | head -n 5
 
 echo "phases: setup $(seconds "$started" "$set_up") s, build $(seconds "$set_up" "$built") s, tests $(seconds "$built" "$tested") s;" \
   "details: artifacts/test-run.log, artifacts/logs/, artifacts/test-results/tests.trx"

@@ -83,7 +83,23 @@ internal static class TestStack
             Console.Error.WriteLine($"{OrchestratorRetryWarning} {e.Message}");
             return await StartOnceAsync(volumes, configure, startTimeout, cancellationToken, settings);
         }
+        catch (RuntimeUnhealthyException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The orchestrator found the container runtime slow to answer its health check at the moment a resource
+            // waited for another, marked that one RuntimeUnhealthy, and the waiting one failed to start (Aspire 13.6:
+            // a dependency that enters RuntimeUnhealthy ends the wait; microsoft/aspire#8737, open). Seen here on a
+            // freshly started Docker Engine under a full run's load. The app is disposed and started once more, and
+            // the run says so next to its closing line, as for the orchestrator.
+            Console.Error.WriteLine($"{RuntimeRetryWarning} {e.Message}");
+            return await StartOnceAsync(volumes, configure, startTimeout, cancellationToken, settings);
+        }
     }
+
+    /// <summary>The start of the line a test writes when a resource failed to start on a runtime health hiccup and a graph is started again.</summary>
+    public const string RuntimeRetryWarning = "warning: the container runtime answered the orchestrator's health check late; starting the graph again:";
+
+    /// <summary>A start that failed while a resource was RuntimeUnhealthy.</summary>
+    private sealed class RuntimeUnhealthyException(string message, Exception inner) : Exception(message, inner);
 
     /// <summary>The start of the line a test writes when the orchestrator did not answer and a graph is started again.</summary>
     public const string OrchestratorRetryWarning = "warning: the orchestrator did not answer within 2 minutes; starting the graph again:";
@@ -94,15 +110,48 @@ internal static class TestStack
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(startTimeout);
         var app = await BuildAsync(volumes, timeout.Token, configure, settings);
+        // Which resources went RuntimeUnhealthy during the start (see StartHoldingTheLockAsync).
+        var runtimeUnhealthy = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        var watch = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var e in app.ResourceNotifications.WatchAsync(watching.Token))
+                {
+                    if (e.Snapshot.State?.Text == KnownResourceStates.RuntimeUnhealthy)
+                    {
+                        runtimeUnhealthy[e.Resource.Name] = true;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The start has ended.
+            }
+        }, CancellationToken.None);
         try
         {
-            await app.StartAsync(timeout.Token);
-            foreach (var name in RunnableResources(app))
+            try
             {
-                await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+                await app.StartAsync(timeout.Token);
+                foreach (var name in RunnableResources(app))
+                {
+                    await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+                }
+            }
+            finally
+            {
+                await watching.CancelAsync();
+                await watch;
             }
 
             return app;
+        }
+        catch (DistributedApplicationException e) when (!runtimeUnhealthy.IsEmpty)
+        {
+            await app.DisposeAsync();
+            throw new RuntimeUnhealthyException($"{e.Message} ({string.Join(", ", runtimeUnhealthy.Keys.Order(StringComparer.Ordinal))} went RuntimeUnhealthy)", e);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
