@@ -61,43 +61,54 @@ public class AlertsEndToEndTests(StackFixture stack) : IClassFixture<SharedGraph
             // (2 s scrapes and timeout) the three cost 3 s: past the timeout, with the joining scrape's wait (1 s) well
             // inside it, as at full scale (a cost scaled by 2/15, 2.1 s, would leave that wait at 0.1 s, within the
             // jitter of a busy machine). KafkaOfflinePartitions must fire, and KafkaBrokerDown must not even go pending.
-            // From a healthy start: Prometheus has scraped every partition's leader (the graph may be seconds old).
-            await Wait.UntilAsync("Prometheus to have scraped the three partitions' leaders", async ct =>
-                (await prometheus.QueryAsync("count(kafka_topic_partition_leader{job=\"kafka\"}) == 3", ct)).GetArrayLength() == 1, TimeSpan.FromSeconds(60), Ct);
-            var offlineSince = DateTimeOffset.UtcNow;
-            var perPartition = "1.0";
-            await StartAsync(probes, "kafka-offline-partitions", $$"""{"durationSeconds": 900, "partitions": 3, "secondsPerPartition": {{perPartition}}}""");
-            try
-            {
-                AssertSynthetic("KafkaOfflinePartitions", await Webhook.AlertAsync(probes, "KafkaOfflinePartitions", "firing", offlineSince, Ct));
-                var window = $"{(int)(DateTimeOffset.UtcNow - offlineSince).TotalSeconds + 1}s";
-                // Scrapes did fail meanwhile (else this proves nothing of them), and KafkaBrokerDown never even went pending.
-                Assert.Equal(1, (await prometheus.QueryAsync($"min_over_time(up{{job=\"kafka\"}}[{window}]) == 0", Ct)).GetArrayLength());
-                var brokerDown = await prometheus.QueryAsync($"max_over_time(ALERTS{{alertname=\"KafkaBrokerDown\"}}[{window}])", Ct);
-                Assert.True(brokerDown.GetArrayLength() == 0,
-                    $"KafkaBrokerDown went {brokerDown}; the kafka target's scrapes since the fault (up): {await prometheus.QueryAsync($"up{{job=\"kafka\"}}[{window}]", Ct)}");
-            }
-            finally
-            {
-                await probes.DeleteAsync("/scenarios/kafka-offline-partitions", Ct);
-            }
-
-            // Then the broker gone: every scrape of the Kafka target hangs, as kafka-exporter's does.
-            var brokerSince = DateTimeOffset.UtcNow;
-            await StartAsync(probes, "kafka-broker-down", Lasting);
-            try
-            {
-                AssertSynthetic("KafkaBrokerDown", await Webhook.AlertAsync(probes, "KafkaBrokerDown", "firing", brokerSince, Ct));
-            }
-            finally
-            {
-                await probes.DeleteAsync("/scenarios/kafka-broker-down", Ct);
-            }
-
-            // Then a partition under-replicated, once scrapes succeed again.
+            // One after another, each from a healthy Kafka target: a partition under-replicated; three partitions offline;
+            // the broker gone. (The last two take the Kafka dashboard's series away: SyntheticKafkaFaults.)
             var replicaSince = DateTimeOffset.UtcNow;
             await StartAsync(probes, "kafka-under-replicated", Lasting);
-            AssertSynthetic("KafkaUnderReplicatedPartitions", await Webhook.AlertAsync(probes, "KafkaUnderReplicatedPartitions", "firing", replicaSince, Ct));
+            try
+            {
+                AssertSynthetic("KafkaUnderReplicatedPartitions", await Webhook.AlertAsync(probes, "KafkaUnderReplicatedPartitions", "firing", replicaSince, Ct));
+            }
+            finally
+            {
+                await probes.DeleteAsync("/scenarios/kafka-under-replicated", Ct);
+            }
+
+            using (await SyntheticKafkaFaults.HoldAsync(Ct))
+            {
+                await KafkaHealthyAsync(prometheus);
+                var offlineSince = DateTimeOffset.UtcNow;
+                await StartAsync(probes, "kafka-offline-partitions", """{"durationSeconds": 900, "partitions": 3, "secondsPerPartition": 1.0}""");
+                try
+                {
+                    AssertSynthetic("KafkaOfflinePartitions", await Webhook.AlertAsync(probes, "KafkaOfflinePartitions", "firing", offlineSince, Ct));
+                    var window = $"{(int)(DateTimeOffset.UtcNow - offlineSince).TotalSeconds + 1}s";
+                    // Scrapes did fail meanwhile (else this proves nothing of them), and KafkaBrokerDown never even went pending.
+                    Assert.Equal(1, (await prometheus.QueryAsync($"min_over_time(up{{job=\"kafka\"}}[{window}]) == 0", Ct)).GetArrayLength());
+                    var brokerDown = await prometheus.QueryAsync($"max_over_time(ALERTS{{alertname=\"KafkaBrokerDown\"}}[{window}])", Ct);
+                    Assert.True(brokerDown.GetArrayLength() == 0,
+                        $"KafkaBrokerDown went {brokerDown}; the kafka target's scrapes since the fault (up): {await prometheus.QueryAsync($"up{{job=\"kafka\"}}[{window}]", Ct)}");
+                }
+                finally
+                {
+                    await probes.DeleteAsync("/scenarios/kafka-offline-partitions", Ct);
+                }
+
+                // Then the broker gone: every scrape of the Kafka target hangs, as kafka-exporter's does.
+                await KafkaHealthyAsync(prometheus);
+                var brokerSince = DateTimeOffset.UtcNow;
+                await StartAsync(probes, "kafka-broker-down", Lasting);
+                try
+                {
+                    AssertSynthetic("KafkaBrokerDown", await Webhook.AlertAsync(probes, "KafkaBrokerDown", "firing", brokerSince, Ct));
+                }
+                finally
+                {
+                    await probes.DeleteAsync("/scenarios/kafka-broker-down", Ct);
+                }
+
+                await KafkaHealthyAsync(prometheus);
+            }
 
             foreach (var (alertname, alert) in lastingAlerts.Zip(await lasting))
             {
@@ -106,9 +117,18 @@ public class AlertsEndToEndTests(StackFixture stack) : IClassFixture<SharedGraph
         }
         finally
         {
-            await Task.WhenAll(s_lastingFaults.Select(f => f.Scenario).Append("kafka-under-replicated").Select(f => probes.DeleteAsync($"/scenarios/{f}", Ct)));
+            await Task.WhenAll(s_lastingFaults.Select(f => probes.DeleteAsync($"/scenarios/{f.Scenario}", Ct)));
         }
     }
+
+    /// <summary>
+    /// Waits until the last scrape of the Kafka target succeeded with every partition's leader in it (the graph may be
+    /// seconds old; a fault just ended takes a scrape to clear).
+    /// </summary>
+    private static Task KafkaHealthyAsync(PrometheusApi prometheus) =>
+        Wait.UntilAsync("a healthy scrape of the Kafka target, every partition's leader in it", async ct =>
+            (await prometheus.QueryAsync("up{job=\"kafka\"} == 1 and on (job, instance) count by (job, instance) (kafka_topic_partition_leader{job=\"kafka\"}) == 3", ct)).GetArrayLength() == 1,
+            TimeSpan.FromSeconds(60), Ct);
 
     private static void AssertSynthetic(string alertname, DeliveredAlert alert)
     {
