@@ -1,4 +1,3 @@
-using Aspire.Hosting.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
 using Monitoring.Tests.Infrastructure;
 
@@ -29,9 +28,19 @@ public class TestVolumesTests
 
     private static async Task<string?> PasswordAsync(TestVolumes volumes)
     {
-        await using var app = await TestStack.BuildAsync(volumes, Ct,
-            builder => builder.Services.AddSingleton<IDistributedApplicationEventingSubscriber, AppHostModel.NeverStarted>(),
-            $"ASPIRE_CONTAINER_RUNTIME={AppHostModel.EveryImageRuntime}");
+        AppHostModel.NeverStarted? neverStarted = null;
+        DistributedApplication built;
+        try
+        {
+            built = await TestStack.BuildAsync(volumes, Ct, builder => neverStarted = AppHostModel.NeverStarted.Register(builder),
+                $"ASPIRE_CONTAINER_RUNTIME={AppHostModel.EveryImageRuntime}");
+        }
+        finally
+        {
+            neverStarted?.Built();
+        }
+
+        await using var app = built;
         var configuration = app.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
         Assert.False(string.IsNullOrEmpty(configuration["Parameters:postgres-password"]), "the test's graph has no password of its own");
         return await app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()

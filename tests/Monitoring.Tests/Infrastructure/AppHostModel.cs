@@ -81,8 +81,15 @@ internal sealed class AppHostModel : IAsyncDisposable
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [$"--ASPIRE_CONTAINER_RUNTIME={EveryImageRuntime}", .. settings.Select(s => $"--{s}")], (options, _) => options.DisableDashboard = true, ct);
-        builder.Services.AddSingleton<IDistributedApplicationEventingSubscriber, NeverStarted>();
-        return await builder.BuildAsync(ct);
+        var neverStarted = NeverStarted.Register(builder);
+        try
+        {
+            return await builder.BuildAsync(ct);
+        }
+        finally
+        {
+            neverStarted.Built();
+        }
     }
 
     /// <summary>
@@ -92,10 +99,32 @@ internal sealed class AppHostModel : IAsyncDisposable
     /// test's StartAsync only awaits that start). Without this, every model started the whole graph in the background for
     /// as long as it lived: an orchestrator, containers on the volumes a developer's own F5 uses, Probes.
     /// </summary>
+    /// <remarks>
+    /// It stops the start only once the test has its app (<see cref="Built"/>): the entry point's <c>Run()</c> can
+    /// get here before the testing factory has taken the app it built (that happens on a thread-pool continuation), and
+    /// an entry point that ends first fails the factory's wait for the app with this exception (seen under a full run's
+    /// load: Aspire.Hosting.Testing, DistributedApplicationFactory.InvokeEntryPoint and OnEntryPointExit).
+    /// </remarks>
     internal sealed class NeverStarted : IDistributedApplicationEventingSubscriber
     {
-        public Task SubscribeAsync(IDistributedApplicationEventing eventing, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken) =>
+        private readonly TaskCompletionSource _built = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Keeps the builder's app from starting; call <see cref="Built"/> once its build has returned (or failed).</summary>
+        public static NeverStarted Register(IDistributedApplicationTestingBuilder builder)
+        {
+            var neverStarted = new NeverStarted();
+            builder.Services.AddSingleton<IDistributedApplicationEventingSubscriber>(neverStarted);
+            return neverStarted;
+        }
+
+        /// <summary>The test has its app: the start may now be stopped.</summary>
+        public void Built() => _built.TrySetResult();
+
+        public async Task SubscribeAsync(IDistributedApplicationEventing eventing, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken)
+        {
+            await _built.Task.ConfigureAwait(false);
             throw new InvalidOperationException("A model built by the tests is read, never started.");
+        }
     }
 
     /// <summary>The resource of that name and type.</summary>

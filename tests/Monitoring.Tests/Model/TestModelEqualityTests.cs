@@ -1,4 +1,3 @@
-using Aspire.Hosting.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
 using Monitoring.Tests.Infrastructure;
 
@@ -72,13 +71,24 @@ public class TestModelEqualityTests
         // F5: the AppHost's default launch profile, as Visual Studio and `dotnet run` start it.
         await using var f5 = await AppHostModel.BuildAsync([.. LaunchProfile("http")]);
         using var volumes = new TestVolumes();
-        await using var tests = await TestStack.BuildAsync(volumes, Ct,
-            builder =>
-            {
-                builder.Services.AddSingleton<IDistributedApplicationEventingSubscriber, AppHostModel.NeverStarted>();
-                configure(builder);
-            },
-            [$"ASPIRE_CONTAINER_RUNTIME={AppHostModel.EveryImageRuntime}", .. settings]);
+        AppHostModel.NeverStarted? neverStarted = null;
+        DistributedApplication built;
+        try
+        {
+            built = await TestStack.BuildAsync(volumes, Ct,
+                builder =>
+                {
+                    neverStarted = AppHostModel.NeverStarted.Register(builder);
+                    configure(builder);
+                },
+                [$"ASPIRE_CONTAINER_RUNTIME={AppHostModel.EveryImageRuntime}", .. settings]);
+        }
+        finally
+        {
+            neverStarted?.Built();
+        }
+
+        await using var tests = built;
         var testsModel = tests.Services.GetRequiredService<DistributedApplicationModel>();
 
         var found = new List<string>();
