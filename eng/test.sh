@@ -5,7 +5,9 @@
 # same with the images it pulls.
 # The console reads like a test run: a line per phase, a line as each test class ends, each failure with its graph's
 # log, the skipped tests with reasons, and last "N passed, N failed, N skipped" (the test executable's reporter,
-# tests/Monitoring.Tests/Reporting, decides all of it, the CI skip policy included). Everything else goes to
+# tests/Monitoring.Tests/Reporting, decides all of it: the CI skip policy, and the volumes the tests must not leave
+# behind, LeftoverVolumes). This script orchestrates: set-up, build, the run, and the processes the run left.
+# Everything else goes to
 # artifacts/test-run.log; the graphs' logs are in artifacts/logs/, the results in artifacts/test-results/tests.trx.
 set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -61,13 +63,6 @@ build() {
 phase "build" build || closing "the build failed"
 built=$(now)
 
-# The volumes there are before the tests: the tests must leave none behind, and never create one of the names a
-# developer's own F5 of this AppHost uses (every test names its own, TestVolumes). Docker's fail the run; Podman's are
-# reported (Podman 4.3 once left a container stuck in "Stopping", whose volumes could not be removed).
-volumes() { "$1" volume ls -q 2>/dev/null | sort -u; }
-docker_before=$(volumes docker)
-podman_before=$(command -v podman >/dev/null && volumes podman)
-
 results="$repo/artifacts/test-results"
 rm -rf "$results" "$repo/artifacts/logs"
 mkdir -p "$results"
@@ -100,17 +95,6 @@ if [ -n "$left" ]; then
   kill $left 2>/dev/null
 fi
 
-extra_failures=0
-left=$(comm -13 <(echo "$docker_before") <(volumes docker))
-if [ -n "$left" ]; then
-  echo "The tests left Docker volumes behind (a test that does not name its volumes with TestVolumes, or does not remove them):"
-  sed 's/^/  /' <<<"$left"
-  extra_failures=1
-fi
-if command -v podman >/dev/null; then
-  left=$(comm -13 <(echo "$podman_before") <(volumes podman))
-  [ -z "$left" ] || { echo "warning: the tests left Podman volumes behind:"; sed 's/^/  /' <<<"$left"; }
-fi
 # A graph started again because its orchestrator did not answer (TestStack.OrchestratorRetryWarning): not a failure,
 # but never silent.
 grep -F -e 'warning: the orchestrator did not answer' -e 'warning: the container runtime answered' "$details" | head -n 5
@@ -121,9 +105,6 @@ stop_engine
 trap - EXIT
 line=$(cat "$counts" 2>/dev/null)
 [ -n "$line" ] || closing "the test run ended without its report, exit $status: see artifacts/test-run.log"
-if [ "$extra_failures" -gt 0 ]; then
-  line=$(awk -v n="$extra_failures" '{ $3 = $3 + n; print }' <<<"$line")
-fi
 echo "$line"
 failed=$(awk '{ print $3 }' <<<"$line")
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

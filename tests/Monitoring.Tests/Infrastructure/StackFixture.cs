@@ -57,6 +57,7 @@ public sealed class StackFixture : IAsyncLifetime
     /// </summary>
     public async ValueTask InitializeAsync()
     {
+        LeftoverVolumes.NoteRunStart();
         await TestStack.StartLock.WaitAsync();
         _starting = Task.Run(async () =>
         {
@@ -118,7 +119,12 @@ public sealed class StackFixture : IAsyncLifetime
         }
     }
 
-    public ValueTask DisposeAsync() => StopAsync();
+    /// <summary>Stops the graph if it still runs; then, every test having ended, no volume may be left (<see cref="LeftoverVolumes"/>).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        LeftoverVolumes.CheckRun();
+    }
 
     private async ValueTask StopAsync()
     {

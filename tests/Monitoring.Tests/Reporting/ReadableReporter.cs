@@ -124,6 +124,19 @@ public sealed class ReadableReporter : IRunnerReporter
             base.HandleTestFinished(args);
         }
 
+        // A failure after the tests (an assembly fixture's disposal: volumes left behind) counts as failed, shown by
+        // its messages rather than a stack trace.
+        protected override void HandleTestAssemblyCleanupFailure(MessageHandlerArgs<ITestAssemblyCleanupFailure> args)
+        {
+            var message = string.Join(" ", args.Message.Messages.Select(FirstLine));
+            lock (_lock)
+            {
+                _failed.Add(("after the tests (assembly cleanup)", message));
+            }
+
+            Logger.LogMessage($"  FAILED after the tests: {message}");
+        }
+
         protected override void HandleTestClassFinished(MessageHandlerArgs<ITestClassFinished> args)
         {
             var finished = args.Message;
