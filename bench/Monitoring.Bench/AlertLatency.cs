@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
 
 namespace Monitoring.Bench;
 
@@ -16,6 +15,9 @@ internal static class AlertLatency
     // The rule: errors over all requests, rate()s over 1m, above 5%.
     private const double Window = 60, Threshold = 0.05;
 
+    // How often the measurement polls.
+    private static readonly TimeSpan s_resolution = TimeSpan.FromMilliseconds(100);
+
     private static readonly Dictionary<string, string> s_probes = new() { ["job"] = "probes" };
 
     public sealed record Result(int Trials, double FiringMedian, double FiringP95, double FiringFloor, double FiringFloorWithWindow, double FailingShare,
@@ -27,17 +29,19 @@ internal static class AlertLatency
 
     public static async Task<Result> MeasureAsync(int trials, CancellationToken ct)
     {
-        await using var graph = await Graph.StartAsync(ct,
+        // Prometheus, Alertmanager and Probes alone (TestStack.Only: every other component of pins.txt off).
+        await using var graph = await Graph.StartAsync("alert-latency", ct,
+        [
             "Monitoring:ScrapeInterval=1s", "Monitoring:EvaluationInterval=1s", "Monitoring:MaxAlertFor=2s",
-            "Monitoring:MaxGroupInterval=1s", "Monitoring:AlertResendDelay=1s", "Monitoring:SyntheticSeries=Never",
-            "Monitoring:Components:node-exporter=false", "Monitoring:Components:postgres=false", "Monitoring:Components:blackbox-exporter=false", "Monitoring:Components:pushgateway=false");
+            "Monitoring:MaxGroupInterval=1s", "Monitoring:AlertResendDelay=1s", "Monitoring:SyntheticSeries=Never", .. TestStack.Only("alertmanager"),
+        ]);
         var probes = graph.Client("probes");
-        var prometheus = graph.Client("prometheus");
-        var alertmanager = graph.Client("alertmanager");
+        var prometheus = new PrometheusApi(graph.Client("prometheus"));
+        var alertmanager = new AlertmanagerApi(graph.Client("alertmanager"));
         // Until Probes' traffic fills the rule's window, as it would on a running stack.
-        await UntilAsync(async () => await QueryCountAsync(prometheus,
-            "count_over_time(http_server_request_duration_seconds_count{job=\"probes\", http_route=\"/work\", http_response_status_code=\"200\"}[1m]) >= 55", ct) > 0,
-            TimeSpan.FromMinutes(3), ct);
+        await Wait.UntilAsync("Probes' traffic filling the rule's 1m window", async c => await prometheus.CountAsync(
+            "count_over_time(http_server_request_duration_seconds_count{job=\"probes\", http_route=\"/work\", http_response_status_code=\"200\"}[1m]) >= 55", c) > 0,
+            TimeSpan.FromMinutes(3), ct, s_resolution);
 
         var firing = new List<double>();
         var resolved = new List<double>();
@@ -56,15 +60,16 @@ internal static class AlertLatency
             // maintenance tick every 30 s (dispatch/dispatch.go, run and doMaintenance, v0.28.1): so a trial starts
             // once 30 s have passed since the resolution before it (other alerts' groups come and go, so the group
             // count cannot say it).
-            await UntilAsync(async () => resolvedAt.Elapsed > maintenance && !await IsActiveAsync(prometheus, ct), TimeSpan.FromMinutes(3), ct);
+            await Wait.UntilAsync("no ServiceHighErrorRatio, and Alertmanager's emptied group dropped", async c => resolvedAt.Elapsed > maintenance && !await IsActiveAsync(prometheus, c),
+                TimeSpan.FromMinutes(3), ct, s_resolution);
 
             // The steps in between, each polled at the measurement's resolution: they name where the time goes.
-            var errorsBefore = await QueryValueAsync(prometheus, ErrorCount, ct);
+            var errorsBefore = await prometheus.SumAsync(ErrorCount, ct);
             Func<Task<bool>>[] towardsFiring =
             [
-                async () => await QueryValueAsync(prometheus, ErrorCount, ct) > errorsBefore,
+                async () => await prometheus.SumAsync(ErrorCount, ct) > errorsBefore,
                 async () => await IsActiveAsync(prometheus, ct),
-                async () => await QueryCountAsync(prometheus, "ALERTS{alertname=\"ServiceHighErrorRatio\", job=\"probes\", alertstate=\"firing\"}", ct) > 0,
+                async () => await prometheus.CountAsync("ALERTS{alertname=\"ServiceHighErrorRatio\", job=\"probes\", alertstate=\"firing\"}", ct) > 0,
                 async () => await InAlertmanagerAsync(alertmanager, ct),
             ];
             var clock = Stopwatch.StartNew();
@@ -74,7 +79,7 @@ internal static class AlertLatency
             firing.Add(clock.Elapsed.TotalSeconds);
             // Held by Alertmanager for (about) its group_wait of 1 s, or sent at once.
             heldForGroupWait += firing[^1] - firingStages[^1][^1] >= 0.5 ? 1 : 0;
-            failingShare.Add(await QueryValueAsync(prometheus, FailingShare, ct));
+            failingShare.Add(await prometheus.SumAsync(FailingShare, ct));
 
             Func<Task<bool>>[] towardsResolved =
             [
@@ -134,51 +139,18 @@ internal static class AlertLatency
                 return reached;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100), limit.Token);
+            await Task.Delay(s_resolution, limit.Token);
         }
     }
 
-    private static async Task<bool> InAlertmanagerAsync(HttpClient alertmanager, CancellationToken ct)
-    {
-        var alerts = await alertmanager.GetFromJsonAsync<JsonElement>(
-            "/api/v2/alerts?active=true&silenced=false&inhibited=false&filter=" + Uri.EscapeDataString("alertname=\"ServiceHighErrorRatio\""), ct);
-        return alerts.EnumerateArray().Any(a => a.GetProperty("labels").TryGetProperty("job", out var job) && job.GetString() == "probes");
-    }
+    private static async Task<bool> InAlertmanagerAsync(AlertmanagerApi alertmanager, CancellationToken ct) =>
+        (await alertmanager.AlertsAsync(ct, activeOnly: true, "alertname=\"ServiceHighErrorRatio\"", "job=\"probes\"")).Count > 0;
 
-    private static async Task<double> QueryValueAsync(HttpClient prometheus, string promql, CancellationToken ct)
-    {
-        var body = await prometheus.GetFromJsonAsync<JsonElement>("/api/v1/query?query=" + Uri.EscapeDataString(promql), ct);
-        var result = body.GetProperty("data").GetProperty("result");
-        return result.GetArrayLength() == 0 ? 0 : double.Parse(result[0].GetProperty("value")[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static async Task<bool> IsActiveAsync(PrometheusApi prometheus, CancellationToken ct) =>
+        await prometheus.CountAsync("ALERTS{alertname=\"ServiceHighErrorRatio\", job=\"probes\"}", ct) > 0;
 
-    private static async Task<bool> IsActiveAsync(HttpClient prometheus, CancellationToken ct) =>
-        await QueryCountAsync(prometheus, "ALERTS{alertname=\"ServiceHighErrorRatio\", job=\"probes\"}", ct) > 0;
-
-    private static async Task<int> QueryCountAsync(HttpClient prometheus, string promql, CancellationToken ct)
-    {
-        var body = await prometheus.GetFromJsonAsync<JsonElement>("/api/v1/query?query=" + Uri.EscapeDataString(promql), ct);
-        return body.GetProperty("data").GetProperty("result").GetArrayLength();
-    }
-
-    private static async Task<bool> ArrivedAsync(HttpClient probes, string status, DateTimeOffset since, CancellationToken ct)
-    {
-        var list = await probes.GetFromJsonAsync<JsonElement>(
-            $"/alertmanager/notifications?alertname=ServiceHighErrorRatio&since={Uri.EscapeDataString(since.ToString("O"))}", ct);
-        return list.EnumerateArray().SelectMany(n => n.GetProperty("alerts").EnumerateArray()).Any(a =>
-            a.GetProperty("status").GetString() == status && a.GetProperty("labels").TryGetProperty("job", out var job) && job.GetString() == s_probes["job"]);
-    }
-
-    /// <summary>Polls every 100 ms (the measurement's resolution) until the condition holds.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, CancellationToken ct)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(timeout);
-        while (!await condition())
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), limit.Token);
-        }
-    }
+    private static async Task<bool> ArrivedAsync(HttpClient probes, string status, DateTimeOffset since, CancellationToken ct) =>
+        await Webhook.FindAsync(probes, "ServiceHighErrorRatio", status, since, ct, s_probes) is not null;
 
     internal static double Percentile(List<double> values, double p)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace Monitoring.Bench;
 
@@ -24,11 +23,12 @@ internal static class Footprint
     public static async Task<Result> MeasureAsync(CancellationToken ct)
     {
         // The checked-in intervals (15 s), the official image references, Probes as the project.
-        await using var graph = await Graph.StartAsync(ct);
-        var prometheus = graph.Client("prometheus");
+        await using var graph = await Graph.StartAsync("footprint", ct);
+        var prometheus = new PrometheusApi(graph.Client("prometheus"));
         var probes = graph.Client("probes");
         // Settle: a few scrapes of every target.
-        await WaitForAsync(prometheus, "count(up == 1) >= 8 and on() (time() - process_start_time_seconds{job=\"prometheus\"}) > 60", ct);
+        await Wait.UntilAsync("every target up, Prometheus up a minute", async c => await prometheus.CountAsync(
+            "count(up == 1) >= 8 and on() (time() - process_start_time_seconds{job=\"prometheus\"}) > 60", c) > 0, TimeSpan.FromMinutes(5), ct);
 
         var idle = await SampleAsync(graph, ct);
 
@@ -42,8 +42,8 @@ internal static class Footprint
         }
 
         var loaded = await SampleAsync(graph, ct);
-        var series = await ScalarAsync(prometheus, "prometheus_tsdb_head_series", ct);
-        var samples = await ScalarAsync(prometheus, "rate(prometheus_tsdb_head_samples_appended_total[2m])", ct);
+        var series = await prometheus.SumAsync("prometheus_tsdb_head_series", ct);
+        var samples = await prometheus.SumAsync("rate(prometheus_tsdb_head_samples_appended_total[2m])", ct);
         return new(idle, loaded, series, samples, LoadDescription);
     }
 
@@ -73,7 +73,7 @@ internal static class Footprint
 
     private static async Task<Dictionary<string, (double Cpu, double Mem)>> DockerStatsAsync(Graph graph)
     {
-        var (_, output) = await Shell.RunAsync("docker", ["stats", "--no-stream", "--format", "{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}"], TimeSpan.FromSeconds(30));
+        var (_, output) = await Task.Run(() => ContainerHost.Run("docker", ["stats", "--no-stream", "--format", "{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}"]));
         var stats = new Dictionary<string, (double, double)>();
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -155,28 +155,6 @@ internal static class Footprint
         catch (IOException)
         {
             return 0;
-        }
-    }
-
-    private static async Task<double> ScalarAsync(HttpClient prometheus, string promql, CancellationToken ct)
-    {
-        var body = await prometheus.GetFromJsonAsync<JsonElement>("/api/v1/query?query=" + Uri.EscapeDataString(promql), ct);
-        return body.GetProperty("data").GetProperty("result").EnumerateArray().Sum(r => double.Parse(r.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture));
-    }
-
-    private static async Task WaitForAsync(HttpClient prometheus, string promql, CancellationToken ct)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(TimeSpan.FromMinutes(5));
-        while (true)
-        {
-            var body = await prometheus.GetFromJsonAsync<JsonElement>("/api/v1/query?query=" + Uri.EscapeDataString(promql), limit.Token);
-            if (body.GetProperty("data").GetProperty("result").GetArrayLength() > 0)
-            {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(1), limit.Token);
         }
     }
 }

@@ -9,7 +9,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var what = args.FirstOrDefault() ?? "all";
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
-var report = new PerformanceReport(Path.Combine(Shell.RepoRoot, "docs", "performance.md"));
+var report = new PerformanceReport(Repo.Path("docs", "performance.md"));
 
 if (what is "all" or "alert-latency")
 {

@@ -20,7 +20,7 @@ internal static class Startup
     {
         // What F5 does first: an incremental build of the AppHost (and Probes), nothing changed.
         var build = Stopwatch.StartNew();
-        var (buildExit, buildOutput) = await Shell.RunAsync("dotnet", ["build", Path.Combine(Shell.RepoRoot, "AppHost"), "--nologo", "-v", "quiet"], TimeSpan.FromMinutes(5));
+        var (buildExit, buildOutput) = ContainerHost.Run("dotnet", ["build", Repo.Path("AppHost"), "--nologo", "-v", "quiet"], TimeSpan.FromMinutes(5));
         if (buildExit != 0)
         {
             throw new InvalidOperationException($"dotnet build AppHost failed:{Environment.NewLine}{buildOutput}");
@@ -32,19 +32,31 @@ internal static class Startup
         for (var trial = 0; trial < trials; trial++)
         {
             var clock = Stopwatch.StartNew();
-            await using (var graph = await Graph.StartAsync(ct))
+            IReadOnlyList<string> ran;
+            await using (var graph = await Graph.StartAsync("startup", ct))
             {
+                ran = graph.Resources;
                 var total = clock.Elapsed.TotalSeconds;
                 var firstStart = graph.Timeline.Values.Where(t => t.Starting > TimeSpan.Zero).Min(t => t.Starting).TotalSeconds;
                 var lastStart = graph.Timeline.Values.Max(t => t.Starting).TotalSeconds;
                 apphost.Add((total, graph.ModelBuilt.TotalSeconds, firstStart - graph.ModelBuilt.TotalSeconds, lastStart - firstStart, total - lastStart, graph.Timeline));
             }
 
-            var (exit, output) = await Shell.RunAsync("bash", [Path.Combine(Shell.RepoRoot, "bench", "startup-plain.sh")], TimeSpan.FromMinutes(6));
+            var (exit, output) = ContainerHost.Run("bash", [Repo.Path("bench", "startup-plain.sh")], TimeSpan.FromMinutes(6));
             var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("ready ", StringComparison.Ordinal));
             if (exit != 0 || line is null)
             {
                 throw new InvalidOperationException($"bench/startup-plain.sh failed:{Environment.NewLine}{output}");
+            }
+
+            // The reference starts what the AppHost ran, or it is no reference: a component added to the AppHost needs
+            // its line in the script.
+            var started = output.Split('\n').FirstOrDefault(l => l.StartsWith("started ", StringComparison.Ordinal))?["started ".Length..].Split(' ') ?? [];
+            var missing = ran.Except(started).ToList();
+            if (missing.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"bench/startup-plain.sh does not start {string.Join(", ", missing)}, which the AppHost ran: add a `run` line and a readiness probe for each.");
             }
 
             plain.Add(double.Parse(line["ready ".Length..], CultureInfo.InvariantCulture));

@@ -130,9 +130,8 @@ public class FaultEndToEndTests
             // that one, inhibited, instead of sending it.
             await Wait.UntilAsync("the node job's TargetDown inhibited by NodeExporterDown", async ct =>
             {
-                var held = await alertmanager.GetFromJsonAsync<JsonElement>(
-                    "/api/v2/alerts?filter=" + Uri.EscapeDataString("alertname=\"TargetDown\"") + "&filter=" + Uri.EscapeDataString("job=\"node\""), ct);
-                return held.EnumerateArray().Any(a => a.GetProperty("status").GetProperty("state").GetString() == "suppressed"
+                var held = await new AlertmanagerApi(alertmanager).AlertsAsync(ct, activeOnly: false, "alertname=\"TargetDown\"", "job=\"node\"");
+                return held.Any(a => a.GetProperty("status").GetProperty("state").GetString() == "suppressed"
                     && a.GetProperty("status").GetProperty("inhibitedBy").GetArrayLength() > 0);
             }, s_alertTimeout, Ct);
 

@@ -57,15 +57,32 @@ internal static class Webhook
 
         Task WaitAsync() => Wait.UntilAsync($"a '{status}' {what} at the Probes webhook since {since:HH:mm:ss.fff}", async ct =>
         {
-            var list = await probes.GetFromJsonAsync<JsonElement>(
-                $"/alertmanager/notifications?alertname={Uri.EscapeDataString(alertname)}&since={Uri.EscapeDataString(since.ToString("O"))}", ct);
-            found = list.EnumerateArray()
-                .SelectMany(n => n.GetProperty("alerts").EnumerateArray().Select(a => new DeliveredAlert(n, a)))
-                .LastOrDefault(d => d.Label("alertname") == alertname
-                    && d.Alert.GetProperty("status").GetString() == status
-                    && (labels ?? new Dictionary<string, string>()).All(l => d.Label(l.Key) == l.Value));
+            found = await FindAsync(probes, alertname, status, since, ct, labels);
             return found is not null;
         }, timeout ?? DefaultTimeout, cancellationToken, TimeSpan.FromSeconds(2));
+    }
+
+    /// <summary>
+    /// The latest alert with a status - picked by its name and, when given, its labels - in a notification that reached
+    /// the webhook at or after <paramref name="since"/>, or <see langword="null"/>: one read, no wait.
+    /// </summary>
+    /// <param name="probes">A client of the Probes service.</param>
+    /// <param name="alertname">The alert.</param>
+    /// <param name="status"><c>firing</c> or <c>resolved</c>.</param>
+    /// <param name="since">The earliest arrival that counts.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="labels">Labels the alert must carry; any alert of that name when not given.</param>
+    /// <returns>The alert and its notification, or <see langword="null"/>.</returns>
+    public static async Task<DeliveredAlert?> FindAsync(
+        HttpClient probes, string alertname, string status, DateTimeOffset since, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? labels = null)
+    {
+        var list = await probes.GetFromJsonAsync<JsonElement>(
+            $"/alertmanager/notifications?alertname={Uri.EscapeDataString(alertname)}&since={Uri.EscapeDataString(since.ToString("O"))}", cancellationToken);
+        return list.EnumerateArray()
+            .SelectMany(n => n.GetProperty("alerts").EnumerateArray().Select(a => new DeliveredAlert(n, a)))
+            .LastOrDefault(d => d.Label("alertname") == alertname
+                && d.Alert.GetProperty("status").GetString() == status
+                && (labels ?? new Dictionary<string, string>()).All(l => d.Label(l.Key) == l.Value));
     }
 
     /// <summary>The alerts (name, status, receiver) in the notifications that arrived since a time, the last 30 of them.</summary>

@@ -17,7 +17,7 @@ internal static class GraphLog
     /// <summary>The start of the line of a test's output that names a graph log.</summary>
     public const string Marker = "graph log: ";
 
-    /// <summary>The shared graph's log (<see cref="StackFixture"/>).</summary>
+    /// <summary>The shared graph's log (<c>StackFixture</c>).</summary>
     public const string SharedName = "shared-graph";
 
     private static readonly ConcurrentDictionary<string, Writer> s_writers = new(StringComparer.Ordinal);

@@ -74,6 +74,13 @@ internal sealed class PrometheusApi(HttpClient http)
         return empty;
     }
 
+    /// <summary>How many series an instant query returns now.</summary>
+    public async Task<int> CountAsync(string promql, CancellationToken ct) => (await QueryAsync(promql, ct)).GetArrayLength();
+
+    /// <summary>The sum of the values an instant query returns now (0 when it returns no series).</summary>
+    public async Task<double> SumAsync(string promql, CancellationToken ct) =>
+        (await QueryAsync(promql, ct)).EnumerateArray().Sum(r => double.Parse(r.GetProperty("value")[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>The result of an instant query, now or at a given time.</summary>
     public async Task<JsonElement> QueryAsync(string promql, CancellationToken ct, DateTimeOffset? at = null) =>
         (await QueryWithAnnotationsAsync(promql, ct, at)).Result;

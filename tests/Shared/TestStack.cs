@@ -15,11 +15,11 @@ internal static class TestStack
     /// <summary>
     /// Held while a graph starts: two start at a time at most. A start is mostly CPU on two cores (the orchestrator, the
     /// checks, every container at once), so graphs starting side by side slow each other down. The two on the run's
-    /// longest paths start first: the shared graph's (<see cref="StackFixture"/> takes the lock before any test runs)
+    /// longest paths start first: the shared graph's (<c>StackFixture</c> takes the lock before any test runs)
     /// and the fault test's; Podman's, whose test has time to spare, starts once the shared graph is up. Measured here:
     /// with three at once the fault test's graph was up after 39 s and the last test ended at 111 s; with two, 28 s
     /// and 93 s. The host alerts' and the unwritable volume's graphs also wait for the shared graph's start to end
-    /// (<see cref="StackFixture.StartEndedAsync"/>; the volume test starts outside this lock: its Prometheus, alone,
+    /// (<c>StackFixture.StartEndedAsync</c>; the volume test starts outside this lock: its Prometheus, alone,
     /// never becomes healthy). The tests' waits, most of their time, overlap freely.
     /// </summary>
     public static SemaphoreSlim StartLock { get; } = new(2, 2);
@@ -65,12 +65,26 @@ internal static class TestStack
     /// for a caller that holds <see cref="StartLock"/>. A start whose orchestrator does not answer is tried once more,
     /// with <see cref="OrchestratorRetryWarning"/> on the standard error.
     /// </summary>
-    public static async Task<DistributedApplication> StartHoldingTheLockAsync(
-        TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, TimeSpan startTimeout, CancellationToken cancellationToken, params string[] settings)
+    public static Task<DistributedApplication> StartHoldingTheLockAsync(
+        TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, TimeSpan startTimeout, CancellationToken cancellationToken, params string[] settings) =>
+        StartBuiltAsync(ct => BuildAsync(volumes, ct, configure, settings), startTimeout, cancellationToken);
+
+    /// <summary>
+    /// Starts the app <paramref name="build"/> builds and waits until every container and project is healthy, failing
+    /// with each resource's state after <paramref name="startTimeout"/>. A start whose orchestrator does not answer,
+    /// or that fails on a runtime health hiccup, is built and tried once more, with <see cref="OrchestratorRetryWarning"/>
+    /// or <see cref="RuntimeRetryWarning"/> on the standard error. The benchmarks start their graphs here too.
+    /// </summary>
+    /// <param name="build">Builds the app (called again for the retry).</param>
+    /// <param name="startTimeout">How long the start may take.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running app.</returns>
+    public static async Task<DistributedApplication> StartBuiltAsync(
+        Func<CancellationToken, Task<DistributedApplication>> build, TimeSpan startTimeout, CancellationToken cancellationToken)
     {
         try
         {
-            return await StartOnceAsync(volumes, configure, startTimeout, cancellationToken, settings);
+            return await StartOnceAsync(build, startTimeout, cancellationToken);
         }
         catch (TimeoutRejectedException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -81,7 +95,7 @@ internal static class TestStack
             // run says so: eng/test.sh repeats these lines next to its closing line, with DCP's last errors from its
             // own logs (artifacts/dcp-logs).
             Console.Error.WriteLine($"{OrchestratorRetryWarning} {e.Message}");
-            return await StartOnceAsync(volumes, configure, startTimeout, cancellationToken, settings);
+            return await StartOnceAsync(build, startTimeout, cancellationToken);
         }
         catch (RuntimeUnhealthyException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -91,7 +105,7 @@ internal static class TestStack
             // freshly started Docker Engine under a full run's load. The app is disposed and started once more, and
             // the run says so next to its closing line, as for the orchestrator.
             Console.Error.WriteLine($"{RuntimeRetryWarning} {e.Message}");
-            return await StartOnceAsync(volumes, configure, startTimeout, cancellationToken, settings);
+            return await StartOnceAsync(build, startTimeout, cancellationToken);
         }
     }
 
@@ -105,11 +119,11 @@ internal static class TestStack
     public const string OrchestratorRetryWarning = "warning: the orchestrator did not answer within 2 minutes; starting the graph again:";
 
     private static async Task<DistributedApplication> StartOnceAsync(
-        TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, TimeSpan startTimeout, CancellationToken cancellationToken, string[] settings)
+        Func<CancellationToken, Task<DistributedApplication>> build, TimeSpan startTimeout, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(startTimeout);
-        var app = await BuildAsync(volumes, timeout.Token, configure, settings);
+        var app = await build(timeout.Token);
         // Which resources went RuntimeUnhealthy during the start (see StartHoldingTheLockAsync).
         var runtimeUnhealthy = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
@@ -168,7 +182,7 @@ internal static class TestStack
     }
 
     /// <summary>
-    /// The components only <see cref="EndToEnd.FullGraphEndToEndTests"/> runs: the other graphs leave them off, and
+    /// The components only <c>FullGraphEndToEndTests</c> runs: the other graphs leave them off, and
     /// Probes stands in for Airflow's and Kafka's series (<see cref="Settings"/>). They are the heaviest (Airflow alone
     /// is five processes), and the faults of the other tests are the spine's.
     /// </summary>
@@ -185,7 +199,7 @@ internal static class TestStack
 
     /// <summary>
     /// How the test graphs differ from F5's, each with its reason: the settings every graph of <see cref="StartAsync(TestVolumes, CancellationToken, string[])"/>
-    /// gets (before a test's own). <see cref="Model.TestModelEqualityTests"/> holds the models to this list, and
+    /// gets (before a test's own). <c>TestModelEqualityTests</c> holds the models to this list, and
     /// docs/setup.md repeats it.
     /// </summary>
     public static readonly (string Setting, string Why)[] Settings =
@@ -206,18 +220,18 @@ internal static class TestStack
         BuildAsync(volumes, cancellationToken, _ => { }, settings);
 
     /// <summary>As <see cref="BuildAsync(TestVolumes, CancellationToken, string[])"/>, changing the model with <paramref name="configure"/> first.</summary>
-    public static async Task<DistributedApplication> BuildAsync(
-        TestVolumes volumes, CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder> configure, params string[] settings)
-    {
-        string[] args =
-        [
-            .. Settings.Select(s => s.Setting),
-            // The projects' telemetry goes to a live OTLP endpoint, as it goes to the dashboard on F5 (OtlpSink).
-            $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={await OtlpSink.UrlAsync()}",
-            .. settings,
-        ];
-        return await BuildWithArgsAsync(volumes, cancellationToken, configure, args);
-    }
+    public static Task<DistributedApplication> BuildAsync(
+        TestVolumes volumes, CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder> configure, params string[] settings) =>
+        BuildAsF5Async(volumes, cancellationToken, configure, [.. Settings.Select(s => s.Setting), .. settings]);
+
+    /// <summary>
+    /// Builds the graph F5 builds - the checked-in timers, every component - with <paramref name="settings"/>
+    /// (<c>key=value</c>) and the projects' telemetry going to a live OTLP endpoint, as it goes to the dashboard on F5
+    /// (<see cref="OtlpSink"/>): the benchmarks' default graph.
+    /// </summary>
+    public static async Task<DistributedApplication> BuildAsF5Async(
+        TestVolumes volumes, CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder> configure, params string[] settings) =>
+        await BuildWithArgsAsync(volumes, cancellationToken, configure, [$"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={await OtlpSink.UrlAsync()}", .. settings]);
 
     /// <summary>
     /// Builds the AppHost's graph with exactly these settings (<c>key=value</c>), as the testing builder runs the
