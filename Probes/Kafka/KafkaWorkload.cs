@@ -7,7 +7,8 @@ namespace Monitoring.Probes.Kafka;
 /// <summary>
 /// A small, steady Kafka workload so the Kafka dashboard and alerts have data: a producer writes to
 /// <see cref="Topic"/> and the consumer group <see cref="GroupId"/> reads it. The <c>kafka-lag</c> scenario pauses the
-/// consumer, so the group's lag grows until the scenario ends. Off unless <c>Kafka:BootstrapServers</c> is set.
+/// consumer, so the group's lag grows until the scenario ends, from the burst the producer writes as it starts (its
+/// <c>burst</c> parameter). Off unless <c>Kafka:BootstrapServers</c> is set.
 /// </summary>
 /// <param name="configuration">Where the bootstrap servers come from.</param>
 /// <param name="scenarios">The running scenarios.</param>
@@ -22,6 +23,9 @@ public sealed class KafkaWorkload(IConfiguration configuration, ScenarioRunner s
     public const string GroupId = "probes-consumer";
 
     private static readonly TimeSpan s_produceInterval = TimeSpan.FromMilliseconds(200);
+
+    // The kafka-lag run the consumer has paused for: its burst is produced once the consumer reads no more of it.
+    private volatile ActiveScenario? _pausedFor;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -60,10 +64,25 @@ public sealed class KafkaWorkload(IConfiguration configuration, ScenarioRunner s
     {
         using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = servers, LingerMs = 5 }).Build();
         using var timer = new PeriodicTimer(s_produceInterval);
+        ActiveScenario? burstRun = null;
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
             try
             {
+                // A kafka-lag run's burst, once, when the consumer has stopped.
+                if (scenarios.RunOf(ScenarioCatalog.KafkaLag) is { } lag && ReferenceEquals(lag, _pausedFor) && !ReferenceEquals(lag, burstRun))
+                {
+                    burstRun = lag;
+                    var burst = (int)lag.Parameters[ScenarioCatalog.KafkaLagBurst];
+                    for (var m = 0; m < burst; m++)
+                    {
+                        producer.Produce(Topic, new Message<Null, string> { Value = DateTimeOffset.UtcNow.ToString("O") });
+                    }
+
+                    producer.Flush(ct);
+                    produced.Add(burst);
+                }
+
                 await producer.ProduceAsync(Topic, new Message<Null, string> { Value = DateTimeOffset.UtcNow.ToString("O") }, ct).ConfigureAwait(false);
                 produced.Add(1);
             }
@@ -87,7 +106,8 @@ public sealed class KafkaWorkload(IConfiguration configuration, ScenarioRunner s
         var paused = false;
         while (!ct.IsCancellationRequested)
         {
-            var lagging = scenarios.IsActive(ScenarioCatalog.KafkaLag);
+            var lag = scenarios.RunOf(ScenarioCatalog.KafkaLag);
+            var lagging = lag is not null;
             if (lagging != paused && consumer.Assignment.Count > 0)
             {
                 if (lagging)
@@ -101,6 +121,8 @@ public sealed class KafkaWorkload(IConfiguration configuration, ScenarioRunner s
 
                 paused = lagging;
             }
+
+            _pausedFor = paused ? lag : null;
 
             try
             {

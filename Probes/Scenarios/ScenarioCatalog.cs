@@ -18,6 +18,9 @@ public static class ScenarioCatalog
     /// <summary>The Kafka workload's consumer (or the synthetic group) stops reading: fires <c>KafkaConsumerGroupLag</c>.</summary>
     public const string KafkaLag = "kafka-lag";
 
+    /// <summary>The <c>kafka-lag</c> parameter: messages produced at once as the consumer stops.</summary>
+    public const string KafkaLagBurst = "burst";
+
     /// <summary>The synthetic Kafka's broker is gone: its scrapes hang, as kafka-exporter's do; fires <c>KafkaBrokerDown</c>.</summary>
     public const string KafkaBrokerDown = "kafka-broker-down";
 
@@ -52,8 +55,10 @@ public static class ScenarioCatalog
         new(EndpointDown, "GET /status answers 503 Service Unavailable.", [Duration]),
         new(EndpointSlow, "GET /status answers late.",
             [Duration, new("delaySeconds", 0.1, 30, 2, "How late /status answers, in seconds.")]),
-        new(KafkaLag, "The consumer group stops reading (the Kafka workload's, or the synthetic one's), so its lag grows.",
-            [Duration], ScenarioSource.Kafka),
+        new(KafkaLag, "The consumer group stops reading (the Kafka workload's, or the synthetic one's), so its lag grows; the producer may burst as it stops.",
+            [Duration, new(KafkaLagBurst, 0, 100_000, 0,
+                "Messages the producer writes at once as the consumer stops (a batch's flush, a replay), beside the workload's 5 a second: the lag starts there.")],
+            ScenarioSource.Kafka),
         new(KafkaBrokerDown, "The synthetic Kafka's broker is gone: scrapes of its series hang until the fault ends, as kafka-exporter's do while it retries.",
             [Duration], ScenarioSource.SyntheticKafka),
         new(KafkaUnderReplicated, "A synthetic partition has fewer in-sync replicas than replicas.", [Duration], ScenarioSource.SyntheticKafka),

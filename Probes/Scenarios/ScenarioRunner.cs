@@ -50,6 +50,11 @@ public sealed class ScenarioRunner(TimeProvider time)
     public double? ParameterOf(string name, string parameter) =>
         TryGetActive(name, out var run) ? run.Parameters[parameter] : null;
 
+    /// <summary>A scenario's run, while it runs: each start is a new run (a restart too).</summary>
+    /// <param name="name">The scenario name.</param>
+    /// <returns>The run, or <see langword="null"/> when the scenario is not running.</returns>
+    public ActiveScenario? RunOf(string name) => TryGetActive(name, out var run) ? run : null;
+
     private bool TryGetActive(string name, out ActiveScenario run)
     {
         if (_active.TryGetValue(name, out run!) && run.EndsAt > time.GetUtcNow())

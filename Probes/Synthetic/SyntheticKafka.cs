@@ -32,6 +32,7 @@ public sealed class SyntheticKafka : IDisposable
     private readonly long[] _consumed = new long[Partitions];
     private readonly Lock _lock = new();
     private Task? _collection;
+    private ActiveScenario? _burstRun;
 
     /// <summary>Creates the instruments.</summary>
     /// <param name="scenarios">The running scenarios, which decide what breaks.</param>
@@ -75,10 +76,14 @@ public sealed class SyntheticKafka : IDisposable
     /// <summary>Advances the synthetic Kafka by one second: the producer writes, the group reads unless it lags.</summary>
     public void Tick()
     {
-        var lagging = _scenarios.IsActive(ScenarioCatalog.KafkaLag);
+        var lag = _scenarios.RunOf(ScenarioCatalog.KafkaLag);
+        var lagging = lag is not null;
         lock (_lock)
         {
-            for (var m = 0; m < ProducedPerSecond; m++)
+            // The workload's messages, and a run's burst once, as the workload produces it (KafkaWorkload).
+            var burst = lag is not null && !ReferenceEquals(lag, _burstRun) ? (int)lag.Parameters[ScenarioCatalog.KafkaLagBurst] : 0;
+            _burstRun = lag ?? _burstRun;
+            for (var m = 0; m < ProducedPerSecond + burst; m++)
             {
                 _produced[Random.Shared.Next(Partitions)]++;
             }

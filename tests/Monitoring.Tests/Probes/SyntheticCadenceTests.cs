@@ -45,6 +45,25 @@ public class SyntheticCadenceTests
         Assert.Equal(300, offsets.Observe() - before);
     }
 
+    [Fact]
+    public void A_lagging_group_starts_from_its_burst_once_then_falls_behind_at_the_workloads_rate()
+    {
+        var scenarios = new ScenarioRunner(TimeProvider.System);
+        using var kafka = new SyntheticKafka(scenarios);
+        using var lag = new Recorded(SyntheticKafka.MeterName, "kafka_consumergroup_lag_sum");
+        Tick(kafka.Tick, 10);
+        Assert.True(lag.Observe() <= 3, "a healthy group is at most a message a partition behind");
+
+        scenarios.Start(ScenarioCatalog.All.Single(s => s.Name == ScenarioCatalog.KafkaLag),
+            new Dictionary<string, double> { [ScenarioCatalog.Duration.Name] = 900, [ScenarioCatalog.KafkaLagBurst] = 1500 });
+        kafka.Tick();
+        var burst = lag.Observe();
+        Assert.InRange(burst, 1505, 1508);
+        Tick(kafka.Tick, 20);
+
+        Assert.Equal(burst + 100, lag.Observe());
+    }
+
     private static void Tick(Action tick, int seconds)
     {
         for (var i = 0; i < seconds; i++)
