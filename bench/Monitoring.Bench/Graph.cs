@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Monitoring.Bench;
 
@@ -25,6 +26,12 @@ internal sealed class Graph : IAsyncDisposable
     /// <summary>When each container or project was first starting, running and healthy, from the start of the build.</summary>
     public Dictionary<string, (TimeSpan Starting, TimeSpan Running, TimeSpan Healthy)> Timeline { get; } = [];
 
+    /// <summary>
+    /// The HTTP path each resource's health check asked while the graph started, and the container port it asked it
+    /// on (the first answer that was a success): what a plain start polls to see the same readiness (PlainDocker).
+    /// </summary>
+    public IReadOnlyDictionary<string, (int TargetPort, string Path)> HealthPaths { get; private set; } = new Dictionary<string, (int, string)>();
+
     /// <summary>How long building the model took.</summary>
     public TimeSpan ModelBuilt { get; private set; }
 
@@ -42,20 +49,24 @@ internal sealed class Graph : IAsyncDisposable
         var firsts = new ConcurrentDictionary<(string, string), TimeSpan>();
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watches = new List<Task>();
+        // The requests of the app's HTTP clients (its health checks among them): the host port asked, and the path.
+        var asked = new ConcurrentQueue<(int Port, string Path)>();
         try
         {
             var app = await TestStack.StartBuiltAsync(async ct =>
             {
                 firsts.Clear();
                 clock.Restart();
-                var built = await TestStack.BuildAsF5Async(volumes, ct, _ => { }, settings);
+                asked.Clear();
+                var built = await TestStack.BuildAsF5Async(volumes, ct, builder => builder.Services.ConfigureHttpClientDefaults(
+                    client => client.AddHttpMessageHandler(() => new Recording(asked))), settings);
                 modelBuilt = clock.Elapsed;
                 watches.Add(WatchAsync(built, firsts, clock, watching.Token));
                 return built;
             }, TestStack.StartTimeout, cancellationToken);
             await watching.CancelAsync();
             await Task.WhenAll(watches);
-            var graph = new Graph(app, volumes) { ModelBuilt = modelBuilt };
+            var graph = new Graph(app, volumes) { ModelBuilt = modelBuilt, HealthPaths = HealthPathsOf(app, asked) };
             foreach (var resource in graph.Resources)
             {
                 TimeSpan First(string state) => firsts.TryGetValue((resource, state), out var at) ? at : TimeSpan.Zero;
@@ -68,6 +79,39 @@ internal sealed class Graph : IAsyncDisposable
         {
             volumes.Dispose();
             throw;
+        }
+    }
+
+    private static Dictionary<string, (int, string)> HealthPathsOf(DistributedApplication app, IEnumerable<(int Port, string Path)> asked)
+    {
+        var byPort = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<IResourceWithEndpoints>()
+            .SelectMany(r => r.Annotations.OfType<EndpointAnnotation>().Where(e => e.AllocatedEndpoint is not null)
+                .Select(e => (Resource: r.Name, HostPort: e.AllocatedEndpoint!.Port, TargetPort: e.TargetPort ?? e.AllocatedEndpoint.Port)))
+            .ToDictionary(e => e.HostPort);
+        var paths = new Dictionary<string, (int, string)>();
+        foreach (var (port, path) in asked)
+        {
+            if (byPort.TryGetValue(port, out var endpoint))
+            {
+                paths.TryAdd(endpoint.Resource, (endpoint.TargetPort, path));
+            }
+        }
+
+        return paths;
+    }
+
+    /// <summary>Notes each successful request to loopback: its port and path.</summary>
+    private sealed class Recording(ConcurrentQueue<(int Port, string Path)> asked) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode && request.RequestUri is { IsLoopback: true } uri)
+            {
+                asked.Enqueue((uri.Port, uri.PathAndQuery));
+            }
+
+            return response;
         }
     }
 

@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace Monitoring.Bench;
 
 /// <summary>
-/// Launch to every resource healthy through the AppHost (its default graph, the official image references), against the same
-/// images, arguments and mounts started by plain <c>docker run</c> (bench/startup-plain.sh), each the median of a few
-/// trials; the AppHost's time split into named parts.
+/// Launch to every resource healthy through the AppHost (its default graph, the official image references), against the
+/// same containers started by plain <c>docker run</c> (<see cref="PlainDocker"/>: what the trial's AppHost ran, read
+/// back from Docker), each the median of a few trials; the AppHost's time split into named parts.
 /// </summary>
 internal static class Startup
 {
@@ -32,34 +31,26 @@ internal static class Startup
         for (var trial = 0; trial < trials; trial++)
         {
             var clock = Stopwatch.StartNew();
-            IReadOnlyList<string> ran;
+            PlainDocker reference;
             await using (var graph = await Graph.StartAsync("startup", ct))
             {
-                ran = graph.Resources;
                 var total = clock.Elapsed.TotalSeconds;
                 var firstStart = graph.Timeline.Values.Where(t => t.Starting > TimeSpan.Zero).Min(t => t.Starting).TotalSeconds;
                 var lastStart = graph.Timeline.Values.Max(t => t.Starting).TotalSeconds;
                 apphost.Add((total, graph.ModelBuilt.TotalSeconds, firstStart - graph.ModelBuilt.TotalSeconds, lastStart - firstStart, total - lastStart, graph.Timeline));
+                // The reference is what this trial's AppHost ran, read back while it runs.
+                reference = await PlainDocker.CaptureAsync(graph);
             }
 
-            var (exit, output) = ContainerHost.Run("bash", [Repo.Path("bench", "startup-plain.sh")], TimeSpan.FromMinutes(6));
-            var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("ready ", StringComparison.Ordinal));
-            if (exit != 0 || line is null)
+            try
             {
-                throw new InvalidOperationException($"bench/startup-plain.sh failed:{Environment.NewLine}{output}");
+                plain.Add(await reference.RunAsync(ct));
             }
-
-            // The reference starts what the AppHost ran, or it is no reference: a component added to the AppHost needs
-            // its line in the script.
-            var started = output.Split('\n').FirstOrDefault(l => l.StartsWith("started ", StringComparison.Ordinal))?["started ".Length..].Split(' ') ?? [];
-            var missing = ran.Except(started).ToList();
-            if (missing.Count > 0)
+            finally
             {
-                throw new InvalidOperationException(
-                    $"bench/startup-plain.sh does not start {string.Join(", ", missing)}, which the AppHost ran: add a `run` line and a readiness probe for each.");
+                reference.Delete();
             }
 
-            plain.Add(double.Parse(line["ready ".Length..], CultureInfo.InvariantCulture));
             Console.WriteLine($"  trial {trial + 1}: AppHost {apphost[^1].Total:0.0} s, plain docker run {plain[^1]:0.0} s");
         }
 
