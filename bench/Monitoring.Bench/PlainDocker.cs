@@ -161,21 +161,21 @@ internal sealed class PlainDocker
         return new(resource.Name, config.GetProperty("Image").GetString()!, Strings(config, "Entrypoint"), Strings(config, "Cmd"), environment,
             config.GetProperty("User").GetString() ?? "", config.GetProperty("WorkingDir").GetString() ?? "",
             inspected.GetProperty("HostConfig").GetProperty("PidMode").GetString() ?? "", aliases, mounts, ports,
-            await ReadinessAsync(graph, resource, environment));
+            await ReadinessAsync(graph, resource));
     }
 
-    private static Task<Readiness> ReadinessAsync(Graph graph, ContainerResource resource, IReadOnlyList<string> environment)
+    private static async Task<Readiness> ReadinessAsync(Graph graph, ContainerResource resource)
     {
         if (graph.HealthPaths.TryGetValue(resource.Name, out var path))
         {
-            return Task.FromResult(new Readiness(path.TargetPort, path.Path, null));
+            return new Readiness(path.TargetPort, path.Path, null);
         }
 
-        // The AppHost's Postgres health check opens a connection (Aspire.Hosting.PostgreSQL's NpgSql check).
+        // The AppHost's Postgres health check opens a connection (Aspire.Hosting.PostgreSQL's NpgSql check), with the
+        // password parameter the container was given.
         if (resource is PostgresServerResource postgres)
         {
-            var password = environment.Select(e => e.Split('=', 2)).Single(e => e[0] == "POSTGRES_PASSWORD")[1];
-            return Task.FromResult(new Readiness(postgres.PrimaryEndpoint.TargetPort ?? 5432, null, password));
+            return new Readiness(postgres.PrimaryEndpoint.TargetPort ?? 5432, null, await postgres.PasswordParameter.GetValueAsync(CancellationToken.None));
         }
 
         throw new InvalidOperationException(
