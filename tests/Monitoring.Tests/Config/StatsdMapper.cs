@@ -19,7 +19,9 @@ namespace Monitoring.Tests.Config;
 /// <item>unmapped names, exported escaped (pkg/mapper/escape.go): anything but letters, digits and '_' becomes '_', a
 /// second '-' in a row is dropped, and a leading digit gets a '_' before it.</item>
 /// </list>
-/// <c>glob_disable_ordering</c> and <c>match_metric_type</c> are not ported: no mapping file here uses them.
+/// A file statsd-exporter refuses at load (a partial glob such as <c>a.b*.c</c>, a one-letter label key, a mapping
+/// without a name, a bad regex or enumeration) is refused here too (<see cref="FormatException"/>, with the mapping's
+/// line). <c>glob_disable_ordering</c> and <c>match_metric_type</c> are not ported: no mapping file here uses them.
 /// </summary>
 internal sealed partial class StatsdMapper
 {
@@ -34,10 +36,18 @@ internal sealed partial class StatsdMapper
         var yaml = new YamlStream();
         yaml.Load(new StringReader(yamlText));
         var mapper = new StatsdMapper();
-        var mappings = (YamlSequenceNode)((YamlMappingNode)yaml.Documents[0].RootNode).Children[new YamlScalarNode("mappings")];
-        foreach (var mapping in mappings.Children.OfType<YamlMappingNode>())
+        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
         {
-            mapper.Add(mapping);
+            return mapper;
+        }
+
+        var defaultMatchType = root.Children.TryGetValue(new YamlScalarNode("defaults"), out var defaults) && defaults is YamlMappingNode d ? Scalar(d, "match_type") : null;
+        if (root.Children.TryGetValue(new YamlScalarNode("mappings"), out var mappings) && mappings is YamlSequenceNode list)
+        {
+            foreach (var mapping in list.Children.OfType<YamlMappingNode>())
+            {
+                mapper.Add(mapping, defaultMatchType);
+            }
         }
 
         return mapper;
@@ -129,11 +139,72 @@ internal sealed partial class StatsdMapper
         return escaped.ToString();
     }
 
-    private void Add(YamlMappingNode mapping)
+    /// <summary>
+    /// Refuses a mapping statsd-exporter v0.28.0 refuses when it loads the file, and then does not start
+    /// (pkg/mapper/mapper.go, InitFromYAMLString, l. 113-172; the types' UnmarshalYAML in action.go, match.go,
+    /// observer.go, metric_type.go), with the mapping's line in the file.
+    /// </summary>
+    private static void Check(YamlMappingNode mapping, int index, string? defaultMatchType)
+    {
+        var line = $"mapping {index} (line {mapping.Start.Line})";
+        if (mapping.Children.TryGetValue(new YamlScalarNode("labels"), out var labels) && labels is YamlMappingNode labelMap)
+        {
+            foreach (var key in labelMap.Children.Keys.Select(k => k.ToString()).Where(k => !LabelName().IsMatch(k)))
+            {
+                throw new FormatException($"{line}: invalid label key: {key}");
+            }
+        }
+
+        var name = Scalar(mapping, "name");
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new FormatException($"{line}: metric mapping didn't set a metric name");
+        }
+
+        if (!MetricName().IsMatch(name))
+        {
+            throw new FormatException($"{line}: metric name '{name}' doesn't match regex '{MetricName()}'");
+        }
+
+        foreach (var (key, allowed) in s_enumerations)
+        {
+            if (Scalar(mapping, key) is { } value && !allowed.Contains(value))
+            {
+                throw new FormatException($"{line}: invalid {key.Replace('_', ' ')} '{value}'");
+            }
+        }
+
+        var match = Scalar(mapping, "match") ?? "";
+        if ((Scalar(mapping, "match_type") ?? defaultMatchType) == "regex")
+        {
+            try
+            {
+                _ = new Regex(match, RegexOptions.CultureInvariant);
+            }
+            catch (ArgumentException e)
+            {
+                throw new FormatException($"{line}: invalid regex {match} in mapping: {e.Message}", e);
+            }
+        }
+        else if (!MetricLine().IsMatch(match))
+        {
+            throw new FormatException($"{line}: invalid match: {match}");
+        }
+    }
+
+    // The values each type's UnmarshalYAML accepts ("" is the default).
+    private static readonly (string Key, string[] Allowed)[] s_enumerations =
+    [
+        ("action", ["", "map", "drop"]), ("match_type", ["", "glob", "regex"]), ("observer_type", ["", "histogram", "summary"]),
+        ("timer_type", ["", "histogram", "summary"]), ("match_metric_type", ["", "counter", "gauge", "observer", "timer"]),
+    ];
+
+    private void Add(YamlMappingNode mapping, string? defaultMatchType)
     {
         var index = _mappings.Count;
+        Check(mapping, index, defaultMatchType);
         _mappings.Add(mapping);
-        if (Scalar(mapping, "match_type") == "regex")
+        if ((Scalar(mapping, "match_type") ?? defaultMatchType) == "regex")
         {
             _regexes.Add((index, new Regex(Scalar(mapping, "match")!, RegexOptions.CultureInvariant)));
             return;
@@ -187,6 +258,16 @@ internal sealed partial class StatsdMapper
 
     private static string? Scalar(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value.ToString() : null;
+
+    // pkg/mapper/mapper.go l. 32-42: metricLineRE, metricNameRE, labelNameRE (Go's RE2 and .NET agree on these).
+    [GeneratedRegex(@"^(\*|[a-zA-Z_]([a-zA-Z0-9_\-])*)(\.\*|\.[a-zA-Z0-9_]([a-zA-Z0-9_\-])*)*$")]
+    private static partial Regex MetricLine();
+
+    [GeneratedRegex(@"^([a-zA-Z_]|(\$\{?\d+\}?))([a-zA-Z0-9_]|(\$\{?\d+\}?))*$")]
+    private static partial Regex MetricName();
+
+    [GeneratedRegex(@"^[a-zA-Z_][a-zA-Z0-9_]+$")]
+    private static partial Regex LabelName();
 
     // pkg/mapper/fsm/formatter.go, templateReplaceCaptureRE.
     [GeneratedRegex(@"\$\{?([a-zA-Z0-9_\$]+)\}?")]

@@ -203,4 +203,37 @@ public class StatsdMapperTests
     {
         Assert.Equal(expected, StatsdMapper.Parse(s_configs[config]).Map(metric));
     }
+
+    /// <summary>
+    /// The files statsd-exporter v0.28.0 refuses at load, and so does not start with: upstream's own cases (configBad,
+    /// each with its line in mapper_test.go; "New style quantiles", l. 675, is left out: the port has no summaries),
+    /// and the checks of mapper.go that no upstream case exercises (a partial glob against metricLineRE, l. 38, and a
+    /// one-letter label key against labelNameRE, l. 40). The ones YAML itself refuses (an unquoted <c>*</c> is an alias)
+    /// fail in the parser, as in yaml.v2.
+    /// </summary>
+    public static TheoryData<string, string, string> RefusedConfigs() => new()
+    {
+        { "l. 431 Config with bad metric line", "mappings:\n- match: bad!!metric-line.*.*\n  name: \"foo\"\n  labels: {}\n", "invalid match" },
+        { "l. 486 Config with bad metric name", "mappings:\n- match: test.*.*\n  name: \"0foo\"\n  labels: {}\n", "doesn't match regex" },
+        { "l. 496 Config with no metric name", "mappings:\n- match: test.*.*\n  labels:\n    this: \"$1\"\n", "didn't set a metric name" },
+        { "l. 528 Config with an improperly escaped *", "mappings:\n- match: *.test.*\n  name: \"name\"\n  labels:\n    label: \"${1}_foo\"", "" },
+        { "l. 653 Config with bad observer type", "mappings:\n- match: test.*.*\n  observer_type: wrong\n  name: \"foo\"\n  labels: {}\n", "invalid observer type" },
+        { "l. 664 Config with bad deprecated timer type", "mappings:\n- match: test.*.*\n  timer_type: wrong\n  name: \"foo\"\n  labels: {}\n", "invalid timer type" },
+        { "l. 1232 Config with bad metric type matcher", "mappings:\n- match: test.*.*\n  match_metric_type: wrong\n  name: \"foo\"\n  labels: {}\n", "invalid match metric type" },
+        { "l. 1267 Config with uncompilable regex", "mappings:\n- match: \"*\\\\.foo\"\n  match_type: regex\n  name: \"foo\"\n  labels: {}\n", "invalid regex" },
+        { "l. 1296 Config with no name", "mappings:\n- match: *\\.foo\n  match_type: regex\n  labels:\n    bar: \"foo\"\n", "" },
+        { "l. 1661 invalid action set", "mappings:\n- match: test.*.*\n  name: \"foo\"\n  action: xyz\n", "invalid action" },
+        { "l. 1685 invalid yaml example", "mappings:\n- match: \"test\\.(\\w+)\\.(\\w+)\\.counter\"\n  match_type: regex\n  name: \"${2}_total\"\n  labels:\n    provider: \"$1\"\n", "" },
+        { "mapper.go l. 38: a partial glob", "mappings:\n- match: airflow.pool*.open_slots\n  name: \"foo\"\n", "invalid match" },
+        { "mapper.go l. 40: a one-letter label key", "mappings:\n- match: test.*\n  name: \"foo\"\n  labels: {a: \"$1\"}\n", "invalid label key: a" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedConfigs))]
+    public void Refuses_what_statsd_exporter_v0_28_0_refuses_at_load(string name, string config, string message)
+    {
+        var refused = Assert.ThrowsAny<Exception>(() => StatsdMapper.Parse(config));
+        Assert.True(refused is FormatException or YamlDotNet.Core.YamlException, $"{name}: {refused}");
+        Assert.Contains(message, refused.Message, StringComparison.Ordinal);
+    }
 }
