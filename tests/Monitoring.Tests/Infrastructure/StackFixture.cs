@@ -123,7 +123,7 @@ public sealed class StackFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        LeftoverVolumes.CheckRun();
+        await LeftoverVolumes.CheckRunAsync();
     }
 
     private async ValueTask StopAsync()
