@@ -20,8 +20,11 @@ namespace Monitoring.Tests.Config;
 /// second '-' in a row is dropped, and a leading digit gets a '_' before it.</item>
 /// </list>
 /// A file statsd-exporter refuses at load (a partial glob such as <c>a.b*.c</c>, a one-letter label key, a mapping
-/// without a name, a bad regex or enumeration) is refused here too (<see cref="FormatException"/>, with the mapping's
-/// line). <c>glob_disable_ordering</c> and <c>match_metric_type</c> are not ported: no mapping file here uses them.
+/// without a name or with a bad one, a bad enumeration, a regex that does not compile) is refused here too
+/// (<see cref="FormatException"/>, with the mapping's line). Not ported: the summary and histogram options' conflicts
+/// (no observer options are read here), and RE2's own syntax beyond named groups (.NET accepts lookarounds and
+/// backreferences that RE2 refuses, and refuses <c>\Q…\E</c>). <c>glob_disable_ordering</c> and
+/// <c>match_metric_type</c> do not change a mapping here: no mapping file here uses them.
 /// </summary>
 internal sealed partial class StatsdMapper
 {
@@ -41,7 +44,13 @@ internal sealed partial class StatsdMapper
             return mapper;
         }
 
-        var defaultMatchType = root.Children.TryGetValue(new YamlScalarNode("defaults"), out var defaults) && defaults is YamlMappingNode d ? Scalar(d, "match_type") : null;
+        string? defaultMatchType = null;
+        if (root.Children.TryGetValue(new YamlScalarNode("defaults"), out var defaults) && defaults is YamlMappingNode d)
+        {
+            CheckEnumerations(d, $"defaults (line {d.Start.Line})");
+            defaultMatchType = Scalar(d, "match_type");
+        }
+
         if (root.Children.TryGetValue(new YamlScalarNode("mappings"), out var mappings) && mappings is YamlSequenceNode list)
         {
             foreach (var mapping in list.Children.OfType<YamlMappingNode>())
@@ -166,20 +175,14 @@ internal sealed partial class StatsdMapper
             throw new FormatException($"{line}: metric name '{name}' doesn't match regex '{MetricName()}'");
         }
 
-        foreach (var (key, allowed) in s_enumerations)
-        {
-            if (Scalar(mapping, key) is { } value && !allowed.Contains(value))
-            {
-                throw new FormatException($"{line}: invalid {key.Replace('_', ' ')} '{value}'");
-            }
-        }
+        CheckEnumerations(mapping, line);
 
         var match = Scalar(mapping, "match") ?? "";
         if ((Scalar(mapping, "match_type") ?? defaultMatchType) == "regex")
         {
             try
             {
-                _ = new Regex(match, RegexOptions.CultureInvariant);
+                _ = GoRegex(match);
             }
             catch (ArgumentException e)
             {
@@ -192,12 +195,26 @@ internal sealed partial class StatsdMapper
         }
     }
 
-    // The values each type's UnmarshalYAML accepts ("" is the default).
+    // The values each type's UnmarshalYAML accepts ("" is the default; a metric type has none).
     private static readonly (string Key, string[] Allowed)[] s_enumerations =
     [
         ("action", ["", "map", "drop"]), ("match_type", ["", "glob", "regex"]), ("observer_type", ["", "histogram", "summary"]),
-        ("timer_type", ["", "histogram", "summary"]), ("match_metric_type", ["", "counter", "gauge", "observer", "timer"]),
+        ("timer_type", ["", "histogram", "summary"]), ("match_metric_type", ["counter", "gauge", "observer", "timer"]),
     ];
+
+    private static void CheckEnumerations(YamlMappingNode node, string where)
+    {
+        foreach (var (key, allowed) in s_enumerations)
+        {
+            if (Scalar(node, key) is { } value && !allowed.Contains(value))
+            {
+                throw new FormatException($"{where}: invalid {key.Replace('_', ' ')} '{value}'");
+            }
+        }
+    }
+
+    /// <summary>A regex match as Go's RE2 names its groups too (<c>(?P&lt;name&gt;…)</c>, which .NET spells <c>(?&lt;name&gt;…)</c>).</summary>
+    private static Regex GoRegex(string pattern) => new(pattern.Replace("(?P<", "(?<", StringComparison.Ordinal), RegexOptions.CultureInvariant);
 
     private void Add(YamlMappingNode mapping, string? defaultMatchType)
     {
@@ -206,7 +223,7 @@ internal sealed partial class StatsdMapper
         _mappings.Add(mapping);
         if ((Scalar(mapping, "match_type") ?? defaultMatchType) == "regex")
         {
-            _regexes.Add((index, new Regex(Scalar(mapping, "match")!, RegexOptions.CultureInvariant)));
+            _regexes.Add((index, GoRegex(Scalar(mapping, "match")!)));
             return;
         }
 
@@ -259,14 +276,16 @@ internal sealed partial class StatsdMapper
     private static string? Scalar(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value.ToString() : null;
 
-    // pkg/mapper/mapper.go l. 32-42: metricLineRE, metricNameRE, labelNameRE (Go's RE2 and .NET agree on these).
-    [GeneratedRegex(@"^(\*|[a-zA-Z_]([a-zA-Z0-9_\-])*)(\.\*|\.[a-zA-Z0-9_]([a-zA-Z0-9_\-])*)*$")]
+    // pkg/mapper/mapper.go l. 32-42: metricLineRE, metricNameRE, labelNameRE, as Go reads them: its '$' (no
+    // multi-line flag) is the end of the text, .NET's '\z' (.NET's '$' also matches before a final newline), and its
+    // '\d' is ASCII only.
+    [GeneratedRegex(@"^(\*|[a-zA-Z_]([a-zA-Z0-9_\-])*)(\.\*|\.[a-zA-Z0-9_]([a-zA-Z0-9_\-])*)*\z")]
     private static partial Regex MetricLine();
 
-    [GeneratedRegex(@"^([a-zA-Z_]|(\$\{?\d+\}?))([a-zA-Z0-9_]|(\$\{?\d+\}?))*$")]
+    [GeneratedRegex(@"^([a-zA-Z_]|(\$\{?[0-9]+\}?))([a-zA-Z0-9_]|(\$\{?[0-9]+\}?))*\z")]
     private static partial Regex MetricName();
 
-    [GeneratedRegex(@"^[a-zA-Z_][a-zA-Z0-9_]+$")]
+    [GeneratedRegex(@"^[a-zA-Z_][a-zA-Z0-9_]+\z")]
     private static partial Regex LabelName();
 
     // pkg/mapper/fsm/formatter.go, templateReplaceCaptureRE.

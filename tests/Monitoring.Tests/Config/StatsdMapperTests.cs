@@ -207,8 +207,9 @@ public class StatsdMapperTests
     /// <summary>
     /// The files statsd-exporter v0.28.0 refuses at load, and so does not start with: upstream's own cases (configBad,
     /// each with its line in mapper_test.go; "New style quantiles", l. 675, is left out: the port has no summaries),
-    /// and the checks of mapper.go that no upstream case exercises (a partial glob against metricLineRE, l. 38, and a
-    /// one-letter label key against labelNameRE, l. 40). The ones YAML itself refuses (an unquoted <c>*</c> is an alias)
+    /// and the checks of mapper.go and the types' UnmarshalYAML that no upstream case exercises (a partial glob against
+    /// metricLineRE, l. 38; a name's end; a one-letter label key against labelNameRE, l. 40; the defaults' types; an
+    /// empty metric type). The ones YAML itself refuses (an unquoted <c>*</c> is an alias)
     /// fail in the parser, as in yaml.v2.
     /// </summary>
     public static TheoryData<string, string, string> RefusedConfigs() => new()
@@ -225,6 +226,9 @@ public class StatsdMapperTests
         { "l. 1661 invalid action set", "mappings:\n- match: test.*.*\n  name: \"foo\"\n  action: xyz\n", "invalid action" },
         { "l. 1685 invalid yaml example", "mappings:\n- match: \"test\\.(\\w+)\\.(\\w+)\\.counter\"\n  match_type: regex\n  name: \"${2}_total\"\n  labels:\n    provider: \"$1\"\n", "" },
         { "mapper.go l. 38: a partial glob", "mappings:\n- match: airflow.pool*.open_slots\n  name: \"foo\"\n", "invalid match" },
+        { "mapper.go l. 39: a name ending in a newline (Go's $ is the text's end)", "mappings:\n- match: test.*\n  name: \"foo\\n\"\n", "doesn't match regex" },
+        { "observer.go: a bad default observer type", "defaults:\n  observer_type: wrong\nmappings:\n- match: test.*\n  name: \"foo\"\n", "invalid observer type" },
+        { "metric_type.go: an empty metric type", "mappings:\n- match: test.*\n  name: \"foo\"\n  match_metric_type: \"\"\n", "invalid match metric type" },
         { "mapper.go l. 40: a one-letter label key", "mappings:\n- match: test.*\n  name: \"foo\"\n  labels: {a: \"$1\"}\n", "invalid label key: a" },
     };
 
