@@ -32,6 +32,9 @@ internal sealed class Graph : IAsyncDisposable
     /// </summary>
     public IReadOnlyDictionary<string, (int TargetPort, string Path)> HealthPaths { get; private set; } = new Dictionary<string, (int, string)>();
 
+    /// <summary>How long from the start of the (last) build until every resource was healthy: a start retried after a runtime hiccup counts from its retry.</summary>
+    public TimeSpan Healthy { get; private set; }
+
     /// <summary>How long building the model took.</summary>
     public TimeSpan ModelBuilt { get; private set; }
 
@@ -50,14 +53,14 @@ internal sealed class Graph : IAsyncDisposable
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watches = new List<Task>();
         // The requests of the app's HTTP clients (its health checks among them): the host port asked, and the path.
-        var asked = new ConcurrentQueue<(int Port, string Path)>();
+        var asked = new Recorded();
         try
         {
             var app = await TestStack.StartBuiltAsync(async ct =>
             {
                 firsts.Clear();
                 clock.Restart();
-                asked.Clear();
+                asked.Requests.Clear();
                 var built = await TestStack.BuildAsF5Async(volumes, ct, builder => builder.Services.ConfigureHttpClientDefaults(
                     client => client.AddHttpMessageHandler(() => new Recording(asked))), settings);
                 modelBuilt = clock.Elapsed;
@@ -66,7 +69,10 @@ internal sealed class Graph : IAsyncDisposable
             }, TestStack.StartTimeout, cancellationToken);
             await watching.CancelAsync();
             await Task.WhenAll(watches);
-            var graph = new Graph(app, volumes) { ModelBuilt = modelBuilt, HealthPaths = HealthPathsOf(app, asked) };
+            var healthy = clock.Elapsed;
+            // Only the start's requests: the measurements' own polls afterwards are not recorded.
+            asked.Stopped = true;
+            var graph = new Graph(app, volumes) { ModelBuilt = modelBuilt, Healthy = healthy, HealthPaths = HealthPathsOf(app, asked.Requests) };
             foreach (var resource in graph.Resources)
             {
                 TimeSpan First(string state) => firsts.TryGetValue((resource, state), out var at) ? at : TimeSpan.Zero;
@@ -100,15 +106,23 @@ internal sealed class Graph : IAsyncDisposable
         return paths;
     }
 
-    /// <summary>Notes each successful request to loopback: its port and path.</summary>
-    private sealed class Recording(ConcurrentQueue<(int Port, string Path)> asked) : DelegatingHandler
+    /// <summary>The successful requests to loopback while the graph started: port and path.</summary>
+    private sealed class Recorded
+    {
+        public ConcurrentQueue<(int Port, string Path)> Requests { get; } = new();
+
+        public volatile bool Stopped;
+    }
+
+    /// <summary>Notes each successful request to loopback, until the start has ended.</summary>
+    private sealed class Recording(Recorded asked) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var response = await base.SendAsync(request, cancellationToken);
-            if (response.IsSuccessStatusCode && request.RequestUri is { IsLoopback: true } uri)
+            if (!asked.Stopped && response.IsSuccessStatusCode && request.RequestUri is { IsLoopback: true } uri)
             {
-                asked.Enqueue((uri.Port, uri.PathAndQuery));
+                asked.Requests.Enqueue((uri.Port, uri.PathAndQuery));
             }
 
             return response;

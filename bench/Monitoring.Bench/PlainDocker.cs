@@ -36,8 +36,15 @@ internal sealed class PlainDocker
     /// <summary>A bind mount (<see cref="Source"/>) or a volume (<see cref="Source"/> null: the run's own).</summary>
     private sealed record Mount(string? Source, string Target, bool ReadOnly);
 
-    /// <summary>An HTTP path on a container port, or, for Postgres (whose health check is a connection), the password to connect with.</summary>
-    private sealed record Readiness(int Port, string? HttpPath, string? PostgresPassword);
+    /// <summary>
+    /// An HTTP path on a container port; for Postgres (whose health check is a connection), the password to connect
+    /// with; neither: the container running (a health check the reference does not reproduce: Kafka's metadata request,
+    /// Airflow's components', where their images can be had).
+    /// </summary>
+    private sealed record Readiness(int Port, string? HttpPath, string? PostgresPassword)
+    {
+        public string Description => HttpPath is { } p ? $"GET :{Port}{p}" : PostgresPassword is not null ? $"a Postgres connection on :{Port}" : "running (its check is not reproduced)";
+    }
 
     /// <summary>
     /// Reads back what the running graph's containers are, while it runs: the files the AppHost generated are copied
@@ -88,12 +95,14 @@ internal sealed class PlainDocker
                 }
             }
 
+            // Each container's published readiness port, asked once (docker run has published it).
+            var addresses = _containers.ToDictionary(c => c.Name, c => HostAddress(net, c));
             var pending = _containers.ToList();
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(TimeSpan.FromMinutes(5));
             while (pending.Count > 0)
             {
-                var ready = await Task.WhenAll(pending.Select(c => IsReadyAsync(http, net, c, limit.Token)));
+                var ready = await Task.WhenAll(pending.Select(c => IsReadyAsync(http, net, c, addresses[c.Name], limit.Token)));
                 pending = [.. pending.Where((_, i) => !ready[i])];
                 if (pending.Count > 0)
                 {
@@ -178,8 +187,8 @@ internal sealed class PlainDocker
             return new Readiness(postgres.PrimaryEndpoint.TargetPort ?? 5432, null, await postgres.PasswordParameter.GetValueAsync(CancellationToken.None));
         }
 
-        throw new InvalidOperationException(
-            $"{resource.Name}: its health check asked no HTTP path while the graph started, and the plain reference knows no other check of its kind: add one in PlainDocker.");
+        Console.WriteLine($"  {resource.Name}: its health check is neither HTTP nor Postgres' connection; the plain start counts it ready once it runs");
+        return new Readiness(0, null, null);
     }
 
     private static Container AsContainer(Graph graph, ProjectResource project)
@@ -187,8 +196,9 @@ internal sealed class PlainDocker
         // The address the containers reach it at: Aspire's tunnel, in the container network.
         var endpoint = project.GetEndpoint("http", KnownNetworkIdentifiers.DefaultAspireContainerNetwork);
         var name = Path.GetFileNameWithoutExtension(project.GetProjectMetadata().ProjectPath);
+        // The newest build of the project (the AppHost ran the one F5 builds).
         var output = new[] { "Release", "Debug" }.Select(c => Path.Combine(Path.GetDirectoryName(project.GetProjectMetadata().ProjectPath)!, "bin", c, "net10.0"))
-            .FirstOrDefault(d => File.Exists(Path.Combine(d, name + ".dll")))
+            .Where(d => File.Exists(Path.Combine(d, name + ".dll"))).OrderByDescending(d => File.GetLastWriteTimeUtc(Path.Combine(d, name + ".dll"))).FirstOrDefault()
             ?? throw new InvalidOperationException($"{project.Name}: no build output of {name}; build it first.");
         var path = graph.HealthPaths.TryGetValue(project.Name, out var health) ? health.Path
             : throw new InvalidOperationException($"{project.Name}: its health check asked no HTTP path while the graph started.");
@@ -228,23 +238,37 @@ internal sealed class PlainDocker
 
     private static string VolumeName(string net, Container c, Mount m) => $"{net}-{c.Name}-{m.Target.Trim('/').Replace('/', '-')}";
 
-    private static async Task<bool> IsReadyAsync(HttpClient http, string net, Container c, CancellationToken ct)
+    /// <summary>The host address (127.0.0.1:port) docker published the readiness port at, or null when it is not checked on a port.</summary>
+    private static string? HostAddress(string net, Container c)
     {
-        var (exit, output) = ContainerHost.Run(ContainerHost.Docker, ["port", $"{net}-{c.Name}", c.Ready.Port.ToString(CultureInfo.InvariantCulture)]);
-        if (exit != 0 || output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() is not { } address)
+        if (c.Ready.HttpPath is null && c.Ready.PostgresPassword is null)
         {
-            return false;
+            return null;
+        }
+
+        var (exit, output) = ContainerHost.Run(ContainerHost.Docker, ["port", $"{net}-{c.Name}", c.Ready.Port.ToString(CultureInfo.InvariantCulture)]);
+        return exit == 0 && output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() is { } address
+            ? address.Trim()
+            : throw new InvalidOperationException($"docker port {c.Name} {c.Ready.Port}: {output}");
+    }
+
+    private static async Task<bool> IsReadyAsync(HttpClient http, string net, Container c, string? address, CancellationToken ct)
+    {
+        if (address is null)
+        {
+            var (exit, output) = ContainerHost.Run(ContainerHost.Docker, ["inspect", "--format", "{{.State.Running}}", $"{net}-{c.Name}"]);
+            return exit == 0 && output.Trim() == "true";
         }
 
         try
         {
             if (c.Ready.HttpPath is { } path)
             {
-                using var response = await http.GetAsync($"http://{address.Trim()}{path}", ct);
+                using var response = await http.GetAsync($"http://{address}{path}", ct);
                 return response.IsSuccessStatusCode;
             }
 
-            var port = address.Trim().Split(':')[^1];
+            var port = address.Split(':')[^1];
             await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Password={c.Ready.PostgresPassword};Pooling=false;Timeout=2");
             await connection.OpenAsync(ct);
             return true;
@@ -267,7 +291,7 @@ internal sealed class PlainDocker
             script.AppendLine("docker " + string.Join(' ', command.Select(Quote)));
         }
 
-        script.AppendLine($"# readiness: {string.Join("; ", _containers.Select(c => $"{c.Name} {(c.Ready.HttpPath is { } p ? $"GET :{c.Ready.Port}{p}" : $"a Postgres connection on :{c.Ready.Port}")}"))}");
+        script.AppendLine($"# readiness: {string.Join("; ", _containers.Select(c => $"{c.Name} {c.Ready.Description}"))}");
         var path = Repo.Path("artifacts", "bench", "startup-plain.sh");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, script.ToString());
