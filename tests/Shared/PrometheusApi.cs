@@ -6,14 +6,58 @@ namespace Monitoring.Tests.Infrastructure;
 /// <summary>Reads Prometheus' HTTP API.</summary>
 internal sealed class PrometheusApi(HttpClient http)
 {
-    /// <summary>The active targets: job, health and last error.</summary>
-    public async Task<IReadOnlyList<(string Job, string Health, string Error)>> TargetsAsync(CancellationToken ct)
+    /// <summary>The active targets: job, instance, health and last error.</summary>
+    public async Task<IReadOnlyList<Target>> TargetsAsync(CancellationToken ct)
     {
         var body = await http.GetFromJsonAsync<JsonElement>("/api/v1/targets?state=active", ct);
-        return [.. body.GetProperty("data").GetProperty("activeTargets").EnumerateArray().Select(t => (
+        return [.. body.GetProperty("data").GetProperty("activeTargets").EnumerateArray().Select(t => new Target(
             t.GetProperty("labels").GetProperty("job").GetString()!,
+            t.GetProperty("labels").TryGetProperty("instance", out var instance) ? instance.GetString()! : "",
             t.GetProperty("health").GetString()!,
             t.GetProperty("lastError").GetString() ?? ""))];
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds of the active targets, failing with each target that is not up
+    /// and its last error (a scrape's timeout, a refused connection, a body Prometheus could not parse). A target
+    /// counts as <see cref="Target.Answered"/> when one of its scrapes of the last 30 s succeeded
+    /// (<c>max_over_time(up[30s])</c>), not only its last: the test graphs scrape every 2 s, so their scrape timeout
+    /// is 2 s, which a .NET service's answer through the container tunnel can exceed now and then while a loaded
+    /// machine starts graphs (seen here at 2.0 s, between scrapes in time). The checked-in timeout is 10 s.
+    /// </summary>
+    /// <param name="what">What is awaited, for the failure message.</param>
+    /// <param name="condition">Whether the targets are as awaited.</param>
+    /// <param name="timeout">How long to wait at most.</param>
+    /// <param name="ct">Cancels the wait.</param>
+    /// <param name="since">When given, only scrapes after it count (a restarted Prometheus holds its earlier samples).</param>
+    /// <returns>The targets when the condition held.</returns>
+    public async Task<IReadOnlyList<Target>> WaitTargetsAsync(
+        string what, Func<IReadOnlyList<Target>, bool> condition, TimeSpan timeout, CancellationToken ct, DateTimeOffset? since = null)
+    {
+        IReadOnlyList<Target> targets = [];
+        var window = "30s";
+        try
+        {
+            await Wait.UntilAsync(what, async c =>
+            {
+                var back = since is { } s ? Math.Min(30_000, Math.Max(1, (long)(DateTimeOffset.UtcNow - s).TotalMilliseconds)) : 30_000;
+                window = $"{back}ms";
+                var answered = (await QueryAsync($"max_over_time(up[{window}]) == 1", c)).EnumerateArray()
+                    .Select(r => (Label(r, "job"), Label(r, "instance"))).ToHashSet();
+                targets = [.. (await TargetsAsync(c)).Select(t => t with { Answered = t.Health == "up" || answered.Contains((t.Job, t.Instance)) })];
+                return condition(targets);
+            }, timeout, ct);
+            return targets;
+        }
+        catch (TimeoutException e)
+        {
+            var notUp = targets.Where(t => t.Health != "up").Select(t =>
+                $"{t.Job} {t.Instance} {t.Health}{(t.Answered ? $", answered within {window}" : "")}{(t.Error.Length == 0 ? "" : $" ({t.Error})")}");
+            throw new TimeoutException($"{e.Message} Jobs: {string.Join(", ", targets.Select(t => t.Job).Distinct().Order(StringComparer.Ordinal))}. Not up: {string.Join("; ", notUp.DefaultIfEmpty("none"))}.", e);
+        }
+
+        static string Label(JsonElement series, string name) =>
+            series.GetProperty("metric").TryGetProperty(name, out var value) ? value.GetString()! : "";
     }
 
     /// <summary>The URLs Prometheus scrapes for a job's active targets.</summary>
@@ -97,4 +141,15 @@ internal sealed class PrometheusApi(HttpClient http)
             body.TryGetProperty(name, out var list) ? list.EnumerateArray().Select(e => $"{name[..^1]}: {e.GetString()}") : [];
         return (body.GetProperty("data").GetProperty("result"), [.. Strings("warnings"), .. Strings("infos")]);
     }
+}
+
+/// <summary>A target Prometheus scrapes, as its targets API lists it.</summary>
+/// <param name="Job">Its <c>job</c> label.</param>
+/// <param name="Instance">Its <c>instance</c> label.</param>
+/// <param name="Health"><c>up</c>, <c>down</c> or <c>unknown</c> (not scraped yet).</param>
+/// <param name="Error">The last scrape's error, empty after a scrape that succeeded.</param>
+internal sealed record Target(string Job, string Instance, string Health, string Error)
+{
+    /// <summary>Whether a recent scrape succeeded (<see cref="PrometheusApi.WaitTargetsAsync"/>); its last one, elsewhere.</summary>
+    public bool Answered { get; init; } = Health == "up";
 }

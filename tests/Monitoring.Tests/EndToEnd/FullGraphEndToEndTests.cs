@@ -53,11 +53,8 @@ public class FullGraphEndToEndTests
         var probes = app.CreateHttpClient("probes", "http");
 
         string[] jobs = ["airflow", "alertmanager", "blackbox", "kafka", "node", "postgres", "probes", "prometheus"];
-        await Wait.UntilAsync("every job's targets up, none of them Probes' stand-ins", async ct =>
-        {
-            var targets = await prometheus.TargetsAsync(ct);
-            return jobs.All(j => targets.Any(t => t.Job == j)) && targets.All(t => t.Health == "up");
-        }, TimeSpan.FromMinutes(3), Ct);
+        await prometheus.WaitTargetsAsync("every job's targets up, none of them Probes' stand-ins",
+            targets => jobs.All(j => targets.Any(t => t.Job == j)) && targets.All(t => t.Answered), TimeSpan.FromMinutes(3), Ct);
         Assert.Empty((await prometheus.QueryAsync("up{synthetic=\"true\"}", Ct)).EnumerateArray());
 
         // A DAG run fails: the DAG is unpaused from its creation, so the triggered run runs; its failed series appears

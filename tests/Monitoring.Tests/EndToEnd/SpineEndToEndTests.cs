@@ -31,12 +31,8 @@ public class SpineEndToEndTests(StackFixture stack) : IClassFixture<SharedGraphU
         var (_, expected) = await StackFixture.ExpectedAsync();
         var prometheus = new PrometheusApi(stack.Client("prometheus"));
 
-        IReadOnlyList<(string Job, string Health, string Error)> targets = [];
-        await Wait.UntilAsync("every target up", async ct =>
-        {
-            targets = await prometheus.TargetsAsync(ct);
-            return targets.Select(t => t.Job).Distinct().Count() == expected.Count && targets.All(t => t.Health == "up");
-        }, TimeSpan.FromSeconds(90), Ct);
+        var targets = await prometheus.WaitTargetsAsync("every target up",
+            targets => targets.Select(t => t.Job).Distinct().Count() == expected.Count && targets.All(t => t.Answered), TimeSpan.FromSeconds(90), Ct);
 
         Assert.Equal(expected, targets.Select(t => t.Job).Distinct().Order(StringComparer.Ordinal));
     }

@@ -93,7 +93,7 @@ public sealed class ReadableReporter : IRunnerReporter
                 base.HandleTestFailed(args);
                 foreach (var log in GraphLogs(args.Message.Output))
                 {
-                    Logger.LogMessage($"      Last {LogTail} lines of {log} (the graph it ran on):");
+                    Logger.LogMessage($"      Last {LogTail} lines of {log} (the graph it ran on; stack frames left out):");
                     foreach (var line in Tail(Path.Combine(Infrastructure.Repo.Root, log), LogTail))
                     {
                         Logger.LogMessage($"        {line}");
@@ -215,6 +215,12 @@ public sealed class ReadableReporter : IRunnerReporter
                 var tail = new Queue<string>();
                 while (reader.ReadLine() is { } line)
                 {
+                    // An exception's frames fill a tail with where a health check failed rather than what the graph did.
+                    if (line.TrimStart() is var trimmed && (trimmed.StartsWith("at ", StringComparison.Ordinal) || trimmed.StartsWith("--- End of", StringComparison.Ordinal)))
+                    {
+                        continue;
+                    }
+
                     tail.Enqueue(line.Length > 300 ? line[..300] + " …" : line);
                     if (tail.Count > lines)
                     {
