@@ -95,9 +95,9 @@ if [ -n "$left" ]; then
   kill $left 2>/dev/null
 fi
 
-# A graph started again because its orchestrator did not answer (TestStack.OrchestratorRetryWarning): not a failure,
-# but never silent.
-grep -F -e 'warning: the orchestrator did not answer' -e 'warning: the container runtime answered' "$details" | head -n 5
+# A graph started again after a hiccup of its orchestrator or container runtime (TestStack.RetryWarning): not a
+# failure, but never silent.
+grep -E 'warning: .*; starting the graph again:' "$details" | head -n 5
 
 echo "phases: setup $(seconds "$started" "$set_up") s, build $(seconds "$set_up" "$built") s, tests $(seconds "$built" "$tested") s;" \
   "details: artifacts/test-run.log, artifacts/logs/, artifacts/test-results/tests.trx"

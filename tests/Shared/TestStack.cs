@@ -72,42 +72,58 @@ internal static class TestStack
     /// <summary>
     /// Starts the app <paramref name="build"/> builds and waits until every container and project is healthy, failing
     /// with each resource's state after <paramref name="startTimeout"/>. A start whose orchestrator does not answer,
-    /// or that fails on a runtime health hiccup, is built and tried once more, with <see cref="OrchestratorRetryWarning"/>
-    /// or <see cref="RuntimeRetryWarning"/> on the standard error. The benchmarks start their graphs here too.
+    /// or that fails on a runtime health hiccup or on a host port taken under a container, is built and tried once
+    /// more, with <see cref="OrchestratorRetryWarning"/>, <see cref="RuntimeRetryWarning"/> or
+    /// <see cref="PortRetryWarning"/> on the standard error. The benchmarks start their graphs here too.
     /// </summary>
     /// <param name="build">Builds the app (called again for the retry).</param>
     /// <param name="startTimeout">How long the start may take.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="warn">Where the warning of a second start goes (the standard error by default).</param>
     /// <returns>The running app.</returns>
     public static async Task<DistributedApplication> StartBuiltAsync(
-        Func<CancellationToken, Task<DistributedApplication>> build, TimeSpan startTimeout, CancellationToken cancellationToken)
+        Func<CancellationToken, Task<DistributedApplication>> build, TimeSpan startTimeout, CancellationToken cancellationToken, Action<string>? warn = null)
     {
         try
         {
             return await StartOnceAsync(build, startTimeout, cancellationToken);
         }
-        catch (TimeoutRejectedException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && RetryWarning(e) is { } warning)
         {
-            // Aspire's own client of its orchestrator (DCP) gave up: a call to DCP's API did not succeed within its two
-            // minutes. Seen once in about ten full runs here, on a graph started beside two others: DCP's API server
-            // wrote no kubeconfig for two minutes, and said nothing at the AppHost's log levels (Aspire 13.6 logs DCP's
-            // errors at Debug). The app is disposed (everything it started is stopped) and started once more, and the
-            // run says so: eng/test.sh repeats these lines next to its closing line, with DCP's last errors from its
-            // own logs (artifacts/dcp-logs).
-            Console.Error.WriteLine($"{OrchestratorRetryWarning} {e.Message}");
-            return await StartOnceAsync(build, startTimeout, cancellationToken);
-        }
-        catch (RuntimeUnhealthyException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The orchestrator found the container runtime slow to answer its health check at the moment a resource
-            // waited for another, marked that one RuntimeUnhealthy, and the waiting one failed to start (Aspire 13.6:
-            // a dependency that enters RuntimeUnhealthy ends the wait; microsoft/aspire#8737, open). Seen here on a
-            // freshly started Docker Engine under a full run's load. The app is disposed and started once more, and
-            // the run says so next to its closing line, as for the orchestrator.
-            Console.Error.WriteLine($"{RuntimeRetryWarning} {e.Message}");
+            // The app is disposed (everything it started is stopped) and started once more, and the run says so:
+            // eng/test.sh repeats these lines next to its closing line (for the orchestrator, with DCP's last errors
+            // from its own logs, artifacts/dcp-logs).
+            (warn ?? Console.Error.WriteLine)($"{warning} {e.Message}");
             return await StartOnceAsync(build, startTimeout, cancellationToken);
         }
     }
+
+    /// <summary>The warning for a start that failed in a way worth one more try, or null.</summary>
+    private static string? RetryWarning(Exception e) => e switch
+    {
+        // Aspire's own client of its orchestrator (DCP) gave up: a call to DCP's API did not succeed within its two
+        // minutes. Seen once in about ten full runs here, on a graph started beside two others: DCP's API server wrote
+        // no kubeconfig for two minutes, and said nothing at the AppHost's log levels (Aspire 13.6 logs DCP's errors at
+        // Debug).
+        TimeoutRejectedException => OrchestratorRetryWarning,
+        // The orchestrator found the container runtime slow to answer its health check at the moment a resource waited
+        // for another, marked that one RuntimeUnhealthy, and the waiting one failed to start (Aspire 13.6: a dependency
+        // that enters RuntimeUnhealthy ends the wait; microsoft/aspire#8737, open). Seen here on a freshly started
+        // Docker Engine under a full run's load.
+        RuntimeUnhealthyException => RuntimeRetryWarning,
+        // The orchestrator picked a free host port for a container, and by the time the runtime started the container
+        // something else listened there: seen here with Podman, whose container start takes seconds under load, while
+        // the other graphs of the run opened their own ports (the orchestrator's retries found the port still taken).
+        // One graph, as F5 runs it, races only itself.
+        PortTakenException => PortRetryWarning,
+        _ => null,
+    };
+
+    /// <summary>The start of the line a test writes when a container's host port was taken before it started and a graph is started again.</summary>
+    public const string PortRetryWarning = "warning: a container's host port was taken by another process before it started; starting the graph again:";
+
+    /// <summary>A start that failed because a container's host port was taken.</summary>
+    private sealed class PortTakenException(string message, Exception inner) : Exception(message, inner);
 
     /// <summary>The start of the line a test writes when a resource failed to start on a runtime health hiccup and a graph is started again.</summary>
     public const string RuntimeRetryWarning = "warning: the container runtime answered the orchestrator's health check late; starting the graph again:";
@@ -166,6 +182,17 @@ internal static class TestStack
         {
             await app.DisposeAsync();
             throw new RuntimeUnhealthyException($"{e.Message} ({string.Join(", ", runtimeUnhealthy.Keys.Order(StringComparer.Ordinal))} went RuntimeUnhealthy)", e);
+        }
+        catch (DistributedApplicationException e)
+        {
+            var taken = await PortTakenAsync(app);
+            await app.DisposeAsync();
+            if (taken is null)
+            {
+                throw;
+            }
+
+            throw new PortTakenException($"{e.Message} ({taken})", e);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -252,7 +279,6 @@ internal static class TestStack
     /// <summary>Each resource's state and health, with the last log lines of those that are not healthy.</summary>
     public static async Task<string> DescribeAsync(DistributedApplication app)
     {
-        var logs = app.Services.GetRequiredService<ResourceLoggerService>();
         var lines = new List<string>();
         foreach (var name in RunnableResources(app))
         {
@@ -261,25 +287,46 @@ internal static class TestStack
             lines.Add($"  {name}: {snapshot?.State?.Text ?? "no state"}, {snapshot?.HealthStatus?.ToString() ?? "no health"}");
             if (snapshot?.HealthStatus is not Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy && state is not null)
             {
-                var tail = new List<string>();
-                using var read = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                try
-                {
-                    await foreach (var batch in logs.WatchAsync(state.Resource).WithCancellation(read.Token))
-                    {
-                        tail.AddRange(batch.Select(l => l.Content));
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    // The replay of what was logged is all there is.
-                }
-
-                lines.AddRange(tail.TakeLast(10).Select(l => $"      {l}"));
+                lines.AddRange((await LogAsync(app, state.Resource)).TakeLast(10).Select(l => $"      {l}"));
             }
         }
 
         return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>The resource that failed to start because its host port was taken, with the runtime's line, or null.</summary>
+    private static async Task<string?> PortTakenAsync(DistributedApplication app)
+    {
+        foreach (var name in RunnableResources(app))
+        {
+            if (app.ResourceNotifications.TryGetCurrentState(name, out var state) && state.Snapshot.State?.Text == KnownResourceStates.FailedToStart
+                && (await LogAsync(app, state.Resource)).LastOrDefault(l => l.Contains("address already in use", StringComparison.Ordinal)) is { } line)
+            {
+                return $"{name}: {line.Trim()}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>What a resource has logged so far (its console and the orchestrator's lines about it).</summary>
+    private static async Task<List<string>> LogAsync(DistributedApplication app, IResource resource)
+    {
+        var lines = new List<string>();
+        using var read = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resource).WithCancellation(read.Token))
+            {
+                lines.AddRange(batch.Select(l => l.Content));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The replay of what was logged is all there is.
+        }
+
+        return lines;
     }
 
     /// <summary>The names of the app's containers and projects that start with it (not those a test left to start on demand).</summary>
