@@ -13,7 +13,8 @@ namespace Monitoring.Tests.Harness;
 /// full run: Podman found 127.0.0.1:32909, which the orchestrator had picked for Alertmanager, taken by the time it
 /// started the container, and so on each of the orchestrator's retries.)
 /// </summary>
-public class StartRetryTests
+/// <param name="stack">The shared graph, whose start this one's two wait for (they would compete with it for the CPU).</param>
+public class StartRetryTests(StackFixture stack)
 {
     [Fact]
     public async Task A_container_whose_host_port_is_taken_is_started_once_more_and_named()
@@ -25,25 +26,36 @@ public class StartRetryTests
         occupant.Start();
         var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
 
+        await stack.StartEndedAsync().WaitAsync(ct);
+
         var builds = 0;
         var warnings = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var failure = await Assert.ThrowsAnyAsync<Exception>(() => TestStack.StartBuiltAsync(_ =>
+        Exception failure;
+        await TestStack.StartLock.WaitAsync(ct);
+        try
         {
-            Interlocked.Increment(ref builds);
-            // A graph of its own, with the AppHost's assembly for where the orchestrator is (its build's metadata).
-            var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+            failure = await Assert.ThrowsAnyAsync<Exception>(() => TestStack.StartBuiltAsync(_ =>
             {
-                Args = [$"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}"],
-                AssemblyName = typeof(PinnedImages).Assembly.GetName().Name,
-                DisableDashboard = true,
-            });
-            builder.Services.AddLogging(logging => logging.ClearProviders());
-            // Not proxied: the runtime itself publishes the port, as it publishes the one the orchestrator picks behind
-            // each proxied endpoint (the port Podman found taken, above).
-            builder.AddContainer("taken", image.Image, image.Tag).WithImageRegistry(image.Registry)
-                .WithEndpoint(targetPort: 9091, port: port, scheme: "http", name: "http", isProxied: false);
-            return Task.FromResult(builder.Build());
-        }, TimeSpan.FromMinutes(2), ct, warnings.Enqueue));
+                Interlocked.Increment(ref builds);
+                // A graph of its own, with the AppHost's assembly for where the orchestrator is (its build's metadata).
+                var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+                {
+                    Args = [$"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}"],
+                    AssemblyName = typeof(PinnedImages).Assembly.GetName().Name,
+                    DisableDashboard = true,
+                });
+                builder.Services.AddLogging(logging => logging.ClearProviders());
+                // Not proxied: the runtime itself publishes the port, as it publishes the one the orchestrator
+                // picks behind each proxied endpoint (the port Podman found taken, above).
+                builder.AddContainer("taken", image.Image, image.Tag).WithImageRegistry(image.Registry)
+                    .WithEndpoint(targetPort: 9091, port: port, scheme: "http", name: "http", isProxied: false);
+                return Task.FromResult(builder.Build());
+            }, TimeSpan.FromMinutes(2), ct, warnings.Enqueue));
+        }
+        finally
+        {
+            TestStack.StartLock.Release();
+        }
 
         Assert.True(builds == 2, failure.ToString());
         Assert.Contains("taken: ", failure.Message);
