@@ -7,10 +7,10 @@ namespace Monitoring.Tests.Infrastructure;
 internal sealed class PrometheusApi(HttpClient http)
 {
     /// <summary>The active targets: job, instance, health and last error.</summary>
-    public async Task<IReadOnlyList<Target>> TargetsAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<PrometheusTarget>> TargetsAsync(CancellationToken ct)
     {
         var body = await http.GetFromJsonAsync<JsonElement>("/api/v1/targets?state=active", ct);
-        return [.. body.GetProperty("data").GetProperty("activeTargets").EnumerateArray().Select(t => new Target(
+        return [.. body.GetProperty("data").GetProperty("activeTargets").EnumerateArray().Select(t => new PrometheusTarget(
             t.GetProperty("labels").GetProperty("job").GetString()!,
             t.GetProperty("labels").TryGetProperty("instance", out var instance) ? instance.GetString()! : "",
             t.GetProperty("health").GetString()!,
@@ -20,7 +20,7 @@ internal sealed class PrometheusApi(HttpClient http)
     /// <summary>
     /// Waits until <paramref name="condition"/> holds of the active targets, failing with each target that is not up
     /// and its last error (a scrape's timeout, a refused connection, a body Prometheus could not parse). A target
-    /// counts as <see cref="Target.Answered"/> when one of its scrapes of the last 30 s succeeded
+    /// counts as <see cref="PrometheusTarget.Answered"/> when one of its scrapes of the last 30 s succeeded
     /// (<c>max_over_time(up[30s])</c>), not only its last: the test graphs scrape every 2 s, so their scrape timeout
     /// is 2 s, which a .NET service's answer through the container tunnel can exceed now and then while a loaded
     /// machine starts graphs (seen here at 2.0 s, between scrapes in time). The checked-in timeout is 10 s.
@@ -31,18 +31,18 @@ internal sealed class PrometheusApi(HttpClient http)
     /// <param name="ct">Cancels the wait.</param>
     /// <param name="since">When given, only scrapes after it count (a restarted Prometheus holds its earlier samples).</param>
     /// <returns>The targets when the condition held.</returns>
-    public async Task<IReadOnlyList<Target>> WaitTargetsAsync(
-        string what, Func<IReadOnlyList<Target>, bool> condition, TimeSpan timeout, CancellationToken ct, DateTimeOffset? since = null)
+    public async Task<IReadOnlyList<PrometheusTarget>> WaitTargetsAsync(
+        string what, Func<IReadOnlyList<PrometheusTarget>, bool> condition, TimeSpan timeout, CancellationToken ct, DateTimeOffset? since = null)
     {
-        IReadOnlyList<Target> targets = [];
-        var window = "30s";
+        IReadOnlyList<PrometheusTarget> targets = [];
         try
         {
             await Wait.UntilAsync(what, async c =>
             {
-                var back = since is { } s ? Math.Min(30_000, Math.Max(1, (long)(DateTimeOffset.UtcNow - s).TotalMilliseconds)) : 30_000;
-                window = $"{back}ms";
-                var answered = (await QueryAsync($"max_over_time(up[{window}]) == 1", c)).EnumerateArray()
+                // The range ends at the query's time, so that it starts no earlier than since.
+                var now = DateTimeOffset.UtcNow;
+                var back = since is { } s ? Math.Clamp((long)(now - s).TotalMilliseconds, 1, 30_000) : 30_000;
+                var answered = (await QueryAsync($"max_over_time(up[{back}ms]) == 1", c, now)).EnumerateArray()
                     .Select(r => (Label(r, "job"), Label(r, "instance"))).ToHashSet();
                 targets = [.. (await TargetsAsync(c)).Select(t => t with { Answered = t.Health == "up" || answered.Contains((t.Job, t.Instance)) })];
                 return condition(targets);
@@ -52,7 +52,7 @@ internal sealed class PrometheusApi(HttpClient http)
         catch (TimeoutException e)
         {
             var notUp = targets.Where(t => t.Health != "up").Select(t =>
-                $"{t.Job} {t.Instance} {t.Health}{(t.Answered ? $", answered within {window}" : "")}{(t.Error.Length == 0 ? "" : $" ({t.Error})")}");
+                $"{t.Job} {t.Instance} {t.Health}{(t.Answered ? ", answered lately" : "")}{(t.Error.Length == 0 ? "" : $" ({t.Error})")}");
             throw new TimeoutException($"{e.Message} Jobs: {string.Join(", ", targets.Select(t => t.Job).Distinct().Order(StringComparer.Ordinal))}. Not up: {string.Join("; ", notUp.DefaultIfEmpty("none"))}.", e);
         }
 
@@ -148,7 +148,7 @@ internal sealed class PrometheusApi(HttpClient http)
 /// <param name="Instance">Its <c>instance</c> label.</param>
 /// <param name="Health"><c>up</c>, <c>down</c> or <c>unknown</c> (not scraped yet).</param>
 /// <param name="Error">The last scrape's error, empty after a scrape that succeeded.</param>
-internal sealed record Target(string Job, string Instance, string Health, string Error)
+internal sealed record PrometheusTarget(string Job, string Instance, string Health, string Error)
 {
     /// <summary>Whether a recent scrape succeeded (<see cref="PrometheusApi.WaitTargetsAsync"/>); its last one, elsewhere.</summary>
     public bool Answered { get; init; } = Health == "up";

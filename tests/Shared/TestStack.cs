@@ -18,9 +18,9 @@ internal static class TestStack
     /// longest paths start first: the shared graph's (<c>StackFixture</c> takes the lock before any test runs)
     /// and the fault test's; Podman's, whose test has time to spare, starts once the shared graph is up. Measured here:
     /// with three at once the fault test's graph was up after 39 s and the last test ended at 111 s; with two, 28 s
-    /// and 93 s. The host alerts' and the unwritable volume's graphs also wait for the shared graph's start to end
-    /// (<c>StackFixture.StartEndedAsync</c>; the volume test starts outside this lock: its Prometheus, alone,
-    /// never becomes healthy). The tests' waits, most of their time, overlap freely.
+    /// and 93 s. The host alerts', the unwritable volume's and the port-retry test's graphs also wait for the shared
+    /// graph's start to end (<c>StackFixture.StartEndedAsync</c>; the volume test starts outside this lock: its
+    /// Prometheus, alone, never becomes healthy). The tests' waits, most of their time, overlap freely.
     /// </summary>
     public static SemaphoreSlim StartLock { get; } = new(2, 2);
 
@@ -62,8 +62,8 @@ internal static class TestStack
 
     /// <summary>
     /// As <see cref="StartAsync(TestVolumes, Action{IDistributedApplicationTestingBuilder}, CancellationToken, string[])"/>,
-    /// for a caller that holds <see cref="StartLock"/>. A start whose orchestrator does not answer is tried once more,
-    /// with <see cref="OrchestratorRetryWarning"/> on the standard error.
+    /// for a caller that holds <see cref="StartLock"/>; a start that fails on a hiccup is tried once more
+    /// (<see cref="StartBuiltAsync"/>).
     /// </summary>
     public static Task<DistributedApplication> StartHoldingTheLockAsync(
         TestVolumes volumes, Action<IDistributedApplicationTestingBuilder> configure, TimeSpan startTimeout, CancellationToken cancellationToken, params string[] settings) =>
@@ -91,8 +91,7 @@ internal static class TestStack
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && RetryWarning(e) is { } warning)
         {
             // The app is disposed (everything it started is stopped) and started once more, and the run says so:
-            // eng/test.sh repeats these lines next to its closing line (for the orchestrator, with DCP's last errors
-            // from its own logs, artifacts/dcp-logs).
+            // eng/test.sh repeats these lines next to its closing line, and keeps DCP's own logs in artifacts/dcp-logs.
             (warn ?? Console.Error.WriteLine)($"{warning} {e.Message}");
             return await StartOnceAsync(build, startTimeout, cancellationToken);
         }
@@ -140,7 +139,7 @@ internal static class TestStack
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(startTimeout);
         var app = await build(timeout.Token);
-        // Which resources went RuntimeUnhealthy during the start (see StartHoldingTheLockAsync).
+        // Which resources went RuntimeUnhealthy during the start (see RetryWarning).
         var runtimeUnhealthy = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
         var watch = Task.Run(async () =>
@@ -185,8 +184,16 @@ internal static class TestStack
         }
         catch (DistributedApplicationException e)
         {
-            var taken = await PortTakenAsync(app);
-            await app.DisposeAsync();
+            string? taken;
+            try
+            {
+                taken = await PortTakenAsync(app);
+            }
+            finally
+            {
+                await app.DisposeAsync();
+            }
+
             if (taken is null)
             {
                 throw;
@@ -300,7 +307,7 @@ internal static class TestStack
         foreach (var name in RunnableResources(app))
         {
             if (app.ResourceNotifications.TryGetCurrentState(name, out var state) && state.Snapshot.State?.Text == KnownResourceStates.FailedToStart
-                && (await LogAsync(app, state.Resource)).LastOrDefault(l => l.Contains("address already in use", StringComparison.Ordinal)) is { } line)
+                && (await LogAsync(app, state.Resource)).LastOrDefault(IsPortTaken) is { } line)
             {
                 return $"{name}: {line.Trim()}";
             }
@@ -308,6 +315,13 @@ internal static class TestStack
 
         return null;
     }
+
+    /// <summary>
+    /// Whether a runtime's line says a host port was taken: by a process (the kernel's words, which Podman and Docker
+    /// pass on) or by another of Docker's containers (Docker's own).
+    /// </summary>
+    private static bool IsPortTaken(string line) =>
+        line.Contains("address already in use", StringComparison.Ordinal) || line.Contains("port is already allocated", StringComparison.Ordinal);
 
     /// <summary>What a resource has logged so far (its console and the orchestrator's lines about it).</summary>
     private static async Task<List<string>> LogAsync(DistributedApplication app, IResource resource)

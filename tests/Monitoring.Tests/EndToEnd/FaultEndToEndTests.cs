@@ -100,13 +100,22 @@ public class FaultEndToEndTests
                 ("PrometheusConfigReloadFailed", []), ("PrometheusNotificationsFailing", []),
             ];
             // The failure names the alerts still missing.
+            // When each began firing goes to the test's output (the run's TRX file), for the timeline of a slow run.
             string[] missing = [.. faults.Select(f => f.Alert)];
+            var faulted = DateTimeOffset.UtcNow;
             try
             {
                 await Wait.UntilAsync("the alerts firing in Prometheus", async ct =>
                 {
                     var firing = await FiringInPrometheusAsync(app.CreateHttpClient("prometheus", "http"), ct);
-                    missing = [.. faults.Select(f => f.Alert).Where(a => !firing.Contains(a))];
+                    var now = faults.Select(f => f.Alert).Where(a => !firing.Contains(a)).ToArray();
+                    if (now.Length < missing.Length)
+                    {
+                        TestContext.Current.TestOutputHelper?.WriteLine(
+                            $"{(DateTimeOffset.UtcNow - faulted).TotalSeconds:0} s after the faults, firing: {string.Join(", ", missing.Except(now))}");
+                    }
+
+                    missing = now;
                     return missing.Length == 0;
                 }, s_alertTimeout, Ct, TimeSpan.FromSeconds(2));
             }
@@ -150,7 +159,6 @@ public class FaultEndToEndTests
             // volume): it comes back healthy with its retention.
             await app.RunCommandAsync("prometheus", KnownResourceCommands.StopCommand, Ct);
             await app.ResourceNotifications.WaitForResourceAsync("prometheus", e => e.Snapshot.State?.Text is "Exited" or "Finished", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
-            var restartedAt = DateTimeOffset.UtcNow;
             await app.StartStoppedAsync("prometheus", Ct);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("prometheus", Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
             var restarted = new PrometheusApi(app.CreateHttpClient("prometheus", "http"));
@@ -158,11 +166,12 @@ public class FaultEndToEndTests
 
             // The Probes service stops: its target goes down and its health turns; nothing else is disturbed.
             await app.RunCommandAsync("probes", KnownResourceCommands.StopCommand, Ct);
-            // Probes also serves the synthetic airflow and kafka jobs here; the refused target never comes up. (Only scrapes
-            // since Prometheus' restart count: its volume holds those of before.)
+            var probesStopped = DateTimeOffset.UtcNow;
+            // Probes also serves the synthetic airflow and kafka jobs here; the refused target never comes up. Only scrapes
+            // since Probes stopped count (nor do those of before Prometheus' restart, in its volume, then).
             await restarted.WaitTargetsAsync("the probes target down and every other target up", targets =>
                 targets.Any(t => t.Job == "probes" && t.Health == "down")
-                && targets.Where(t => t.Job is not ("probes" or "airflow" or "kafka" or "refused")).All(t => t.Answered), TimeSpan.FromSeconds(60), Ct, since: restartedAt);
+                && targets.Where(t => t.Job is not ("probes" or "airflow" or "kafka" or "refused")).All(t => t.Answered), TimeSpan.FromSeconds(60), Ct, since: probesStopped);
             Assert.True(app.ResourceNotifications.TryGetCurrentState("probes", out var probesState));
             Assert.NotEqual(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, probesState.Snapshot.HealthStatus);
             foreach (var other in new[] { "prometheus", "alertmanager", "postgres", "postgres-exporter", "node-exporter" })

@@ -16,6 +16,8 @@ namespace Monitoring.Tests.Harness;
 /// <param name="stack">The shared graph, whose start this one's two wait for (they would compete with it for the CPU).</param>
 public class StartRetryTests(StackFixture stack)
 {
+    private const string Resource = "port-taken-probe";
+
     [Fact]
     public async Task A_container_whose_host_port_is_taken_is_started_once_more_and_named()
     {
@@ -29,28 +31,34 @@ public class StartRetryTests(StackFixture stack)
         await stack.StartEndedAsync().WaitAsync(ct);
 
         var builds = 0;
+        Task<DistributedApplication> Build(CancellationToken _)
+        {
+            Interlocked.Increment(ref builds);
+            // A graph of its own, with the AppHost's assembly for where the orchestrator is (its build's metadata).
+            var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+            {
+                Args = [$"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}"],
+                AssemblyName = typeof(PinnedImages).Assembly.GetName().Name,
+                DisableDashboard = true,
+            });
+            builder.Services.AddLogging(logging => logging.ClearProviders());
+            // Not proxied: the runtime itself publishes the port, as it publishes the one the orchestrator picks behind
+            // each proxied endpoint (the port Podman found taken, above).
+            builder.AddContainer(Resource, image.Image, image.Tag).WithImageRegistry(image.Registry)
+                .WithEndpoint(targetPort: 9091, port: port, scheme: "http", name: "http", isProxied: false);
+            return Task.FromResult(builder.Build());
+        }
+
         var warnings = new System.Collections.Concurrent.ConcurrentQueue<string>();
         Exception failure;
         await TestStack.StartLock.WaitAsync(ct);
         try
         {
-            failure = await Assert.ThrowsAnyAsync<Exception>(() => TestStack.StartBuiltAsync(_ =>
+            // Should the start succeed after all (a runtime that does not publish ports itself), the app is disposed.
+            failure = await Assert.ThrowsAnyAsync<Exception>(async () =>
             {
-                Interlocked.Increment(ref builds);
-                // A graph of its own, with the AppHost's assembly for where the orchestrator is (its build's metadata).
-                var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
-                {
-                    Args = [$"ASPIRE_CONTAINER_RUNTIME={ContainerHost.Runtime}"],
-                    AssemblyName = typeof(PinnedImages).Assembly.GetName().Name,
-                    DisableDashboard = true,
-                });
-                builder.Services.AddLogging(logging => logging.ClearProviders());
-                // Not proxied: the runtime itself publishes the port, as it publishes the one the orchestrator
-                // picks behind each proxied endpoint (the port Podman found taken, above).
-                builder.AddContainer("taken", image.Image, image.Tag).WithImageRegistry(image.Registry)
-                    .WithEndpoint(targetPort: 9091, port: port, scheme: "http", name: "http", isProxied: false);
-                return Task.FromResult(builder.Build());
-            }, TimeSpan.FromMinutes(2), ct, warnings.Enqueue));
+                await using var started = await TestStack.StartBuiltAsync(Build, TimeSpan.FromMinutes(2), ct, warnings.Enqueue);
+            });
         }
         finally
         {
@@ -58,7 +66,7 @@ public class StartRetryTests(StackFixture stack)
         }
 
         Assert.True(builds == 2, failure.ToString());
-        Assert.Contains("taken: ", failure.Message);
+        Assert.Contains($"{Resource}: ", failure.Message);
         Assert.Contains("address already in use", failure.Message);
         Assert.StartsWith(TestStack.PortRetryWarning, Assert.Single(warnings));
     }
