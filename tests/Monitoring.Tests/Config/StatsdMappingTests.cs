@@ -62,6 +62,8 @@ public partial class StatsdMappingTests
     /// node.py, validate_key: <c>[A-Za-z0-9_.-]</c>), and the metric names are Airflow's f-strings (dagrun.py,
     /// task_runner.py). A glob's <c>*</c> takes one part only: these reach their families through the regex mappings,
     /// with the whole ids, where before they fell through to default names (and a failed run of such a DAG to no alert).
+    /// A pool's name may hold dots too (models/pool.py, Pool.pool: any string): the <c>pool:</c> rows pass it as the
+    /// second value.
     /// </summary>
     public static TheoryData<string, string, string?, string> IdsWithDots() => new()
     {
@@ -72,6 +74,20 @@ public partial class StatsdMappingTests
         { "run-failed", "team.nightly-etl", null, "airflow_dagrun_duration_seconds{dag_id=team.nightly-etl,state=failed}" },
         { "run-success", "team.nightly-etl", null, "airflow_dagrun_duration_seconds{dag_id=team.nightly-etl,state=success}" },
         { "delay", "team.nightly-etl", null, "airflow_dagrun_first_task_scheduling_delay_seconds{dag_id=team.nightly-etl}" },
+        // A DAG id that is, or starts with, "duration": its delay is not taken for a run's duration (nor dropped as the
+        // untagged twin dagrun.duration.<state>), and its runs keep the whole id.
+        { "delay", "duration", null, "airflow_dagrun_first_task_scheduling_delay_seconds{dag_id=duration}" },
+        { "delay", "duration.x", null, "airflow_dagrun_first_task_scheduling_delay_seconds{dag_id=duration.x}" },
+        { "delay", "duration.x.y", null, "airflow_dagrun_first_task_scheduling_delay_seconds{dag_id=duration.x.y}" },
+        { "run-success", "duration", null, "airflow_dagrun_duration_seconds{dag_id=duration,state=success}" },
+        { "run-failed", "duration.x", null, "airflow_dagrun_duration_seconds{dag_id=duration.x,state=failed}" },
+        // A pool whose name has dots keeps it whole, on each pool metric.
+        { "pool:open_slots", "team.etl", null, "airflow_pool_open_slots{pool=team.etl}" },
+        { "pool:queued_slots", "team.etl", null, "airflow_pool_queued_slots{pool=team.etl}" },
+        { "pool:running_slots", "team.etl", null, "airflow_pool_running_slots{pool=team.etl}" },
+        { "pool:scheduled_slots", "team.etl", null, "airflow_pool_scheduled_slots{pool=team.etl}" },
+        { "pool:deferred_slots", "team.etl", null, "airflow_pool_deferred_slots{pool=team.etl}" },
+        { "pool:starving_tasks", "a.b.c", null, "airflow_pool_starving_tasks{pool=a.b.c}" },
     };
 
     [Theory]
@@ -85,6 +101,8 @@ public partial class StatsdMappingTests
             "task" => $"dag.{dagId}.{taskId}.duration",
             "run-failed" => $"dagrun.duration.failed.{dagId}",
             "run-success" => $"dagrun.duration.success.{dagId}",
+            // scheduler_job_runner.py, _emit_pool_metrics and _executable_task_instances_to_queued: f"pool.{metric}.{pool_name}"
+            _ when kind.StartsWith("pool:", StringComparison.Ordinal) => $"pool.{kind["pool:".Length..]}.{dagId}",
             _ => $"dagrun.{dagId}.first_task_scheduling_delay",
         };
 
