@@ -47,6 +47,7 @@ public sealed class ReadableReporter : IRunnerReporter
         private readonly List<(string Test, string Reason, bool Allowed)> _skipped = [];
         private readonly List<(string Test, string Message)> _failed = [];
         private readonly Dictionary<string, IReadOnlyDictionary<string, IReadOnlyCollection<string>>> _traits = new(StringComparer.Ordinal);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _classStarted = new(StringComparer.Ordinal);
         private int _passed;
 
         protected override void HandleTestAssemblyDiscoveryStarting(MessageHandlerArgs<TestAssemblyDiscoveryStarting> args)
@@ -137,15 +138,26 @@ public sealed class ReadableReporter : IRunnerReporter
             Logger.LogMessage($"  FAILED after the tests: {message}");
         }
 
+        protected override void HandleTestClassStarting(MessageHandlerArgs<ITestClassStarting> args)
+        {
+            _classStarted[args.Message.TestClassUniqueID ?? ""] = System.Diagnostics.Stopwatch.GetTimestamp();
+            base.HandleTestClassStarting(args);
+        }
+
+        // The class's time is from its start to its end (its tests run side by side, and with the graphs' waits the sum
+        // of their times says little), which includes the wait for a graph a test shares.
         protected override void HandleTestClassFinished(MessageHandlerArgs<ITestClassFinished> args)
         {
             var finished = args.Message;
+            var seconds = _classStarted.TryRemove(finished.TestClassUniqueID ?? "", out var started)
+                ? System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds
+                : (double)finished.ExecutionTime;
             var name = MetadataCache.TryGetClassMetadata(finished)?.TestClassName ?? "?";
             var outcome = finished.TestsFailed > 0 ? "FAILED " : finished.TestsSkipped > 0 ? "skipped" : "passed ";
             var counts = finished.TestsFailed > 0 ? $"{finished.TestsFailed} of {finished.TestsTotal} failed"
                 : finished.TestsSkipped > 0 ? $"{finished.TestsSkipped} of {finished.TestsTotal} skipped"
                 : $"{finished.TestsTotal} test{(finished.TestsTotal == 1 ? "" : "s")}";
-            Logger.LogMessage($"  {outcome} {name.Replace("Monitoring.Tests.", "", StringComparison.Ordinal)}: {counts}, {finished.ExecutionTime:0.0} s");
+            Logger.LogMessage($"  {outcome} {name.Replace("Monitoring.Tests.", "", StringComparison.Ordinal)}: {counts}, {seconds:0.0} s");
             base.HandleTestClassFinished(args);
         }
 
