@@ -144,8 +144,8 @@ public sealed class ReadableReporter : IRunnerReporter
             base.HandleTestClassStarting(args);
         }
 
-        // The class's time is from its start to its end (its tests run side by side, and with the graphs' waits the sum
-        // of their times says little), which includes the wait for a graph a test shares.
+        // The class's time is from its start to its end, rather than the sum of its tests' times: it includes creating
+        // its fixtures (the wait for the shared graph) and any time its tests waited to run.
         protected override void HandleTestClassFinished(MessageHandlerArgs<ITestClassFinished> args)
         {
             var finished = args.Message;
