@@ -14,7 +14,7 @@ public class RuleUnitTests(StackFixture stack)
 
     private static IEnumerable<string> Files() => Directory.GetFiles(s_testsDirectory, "*.test.yml").Select(f => Path.GetFileName(f)).Order();
 
-    // Every file's promtool run, in one container rather than seven: each container the runtime creates, starts and
+    // Every file's promtool run, in one container rather than one each: each container the runtime creates, starts and
     // removes costs CPU, which the graphs starting beside these tests need. Each file still gets its own promtool run,
     // exit code and output, which its theory case asserts.
     private static readonly Lazy<IReadOnlyDictionary<string, (int ExitCode, string Output)>> s_results = new(RunPromtool);
@@ -120,11 +120,11 @@ public class RuleUnitTests(StackFixture stack)
             .Concat(files.Select(f => (IReadOnlyList<string>)["test", "rules", $"/export/tests/{f}"]));
         var results = ContainerHost.RunToolEach(ContainerHost.PrometheusImage, "promtool", [.. runs],
             new Dictionary<string, string> { [Repo.Path("provisioning", "prometheus")] = "/etc/prometheus", [exported.Path] = "/export" },
-            // About 10 s a set on a quiet machine; over a minute beside the graphs starting at the same time.
+            // About 15 s a set on a quiet machine (two cores); minutes beside the graphs starting at the same time.
             TimeSpan.FromMinutes(8),
             // Go's collector runs once the heap has grown tenfold rather than doubled: promtool keeps each test's series
             // and alerts in memory, and with the default half its CPU went to collecting (measured here: 20.5 CPU-seconds
-            // for the seven files, 10.7 with this, at a peak of 280 MB instead of 38). The results are the same.
+            // for the seven files of the time, 10.7 with this, at a peak of 280 MB instead of 38). The results are the same.
             new Dictionary<string, string> { ["GOGC"] = "1000" });
         return files.Concat(files.Select(f => ExportedRun + f)).Zip(results).ToDictionary(r => r.First, r => r.Second, StringComparer.Ordinal);
     }
